@@ -1,0 +1,11 @@
+// Every migration, listed statically so bundlers and readers see the whole history in order.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_create_users.ts';
+import * as m0002 from './0002_create_agency.ts';
+import * as m0003 from './0003_create_audit_log.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_create_users': m0001,
+  '0002_create_agency': m0002,
+  '0003_create_audit_log': m0003,
+};

@@ -1,0 +1,107 @@
+// Operator commands: `npm run cli -- <command>`, honouring the same environment as the server.
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateDown, migrateToLatest } from './db/migrate.ts';
+import { HttpError, ValidationError } from './errors.ts';
+import { CLI_ACTOR } from './services/audit.ts';
+import { loadDemoData } from './services/demo.ts';
+import { createUser } from './services/users.ts';
+import { backupDatabase } from './services/backup.ts';
+
+const USAGE = `Cách dùng: npm run cli -- <lệnh> [tham số]
+
+Lệnh:
+  migrate                                 áp dụng các thay đổi cấu trúc cơ sở dữ liệu còn thiếu
+  migrate:down                            hoàn tác thay đổi cấu trúc gần nhất
+  user:create --username TÊN --role VAI_TRÒ [--role …] [--full-name "HỌ TÊN"]
+                                          tạo tài khoản; mật khẩu đọc từ đầu vào chuẩn (stdin)
+                                          vai trò: admin, organizer, checkin, reporter
+  backup <tệp>                            sao lưu nhất quán cơ sở dữ liệu (chạy được khi máy chủ đang chạy)
+  demo                                    nạp dữ liệu minh họa (chỉ khi chưa có tài khoản nào)
+`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.databaseFile, 0);
+  try {
+    switch (command) {
+      case 'migrate': {
+        const done = await migrateToLatest(db);
+        console.log(done.length ? done.join('\n') : 'Cơ sở dữ liệu đã ở phiên bản mới nhất.');
+        return 0;
+      }
+      case 'migrate:down': {
+        const done = await migrateDown(db);
+        console.log(done.length ? done.join('\n') : 'Không còn thay đổi nào để hoàn tác.');
+        return 0;
+      }
+      case 'user:create': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { username: { type: 'string' }, role: { type: 'string', multiple: true }, 'full-name': { type: 'string' } },
+        });
+        if (!values.username || !values.role?.length) {
+          console.error('Thiếu --username hoặc --role.\n\n' + USAGE);
+          return 2;
+        }
+        if (process.stdin.isTTY) console.error('Nhập mật khẩu rồi nhấn Enter, sau đó Ctrl+D:');
+        const password = (await readStdin()).replace(/\r?\n$/, '');
+        await migrateToLatest(db);
+        const id = await createUser(db, CLI_ACTOR, {
+          username: values.username,
+          fullName: values['full-name'] ?? values.username,
+          password,
+          roles: values.role,
+        });
+        console.log(`Đã tạo tài khoản ${values.username.toLowerCase()} (mã ${id}).`);
+        return 0;
+      }
+      case 'backup': {
+        const target = rest[0];
+        if (!target) {
+          console.error('Thiếu tên tệp sao lưu.\n\n' + USAGE);
+          return 2;
+        }
+        const result = await backupDatabase(db, target);
+        console.log(`Đã sao lưu vào ${result.file} (${result.bytes} byte).`);
+        return 0;
+      }
+      case 'demo': {
+        await migrateToLatest(db);
+        const report = await loadDemoData(db);
+        console.log(report);
+        return 0;
+      }
+      default:
+        console.error(`Lệnh không rõ: ${command}\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ValidationError) {
+    console.error(`Lỗi: ${Object.values(error.fieldErrors).join(' ')}`);
+  } else if (error instanceof HttpError || error instanceof ConfigError) {
+    console.error(`Lỗi: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+}

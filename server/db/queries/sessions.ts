@@ -1,0 +1,41 @@
+// Queries on server-side login sessions (keyed by a hash of the cookie's id, never the id itself).
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DB, SessionsTable } from '../types.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export function findSession(db: Executor, idHash: string): Promise<Selectable<SessionsTable> | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+}
+
+export async function upsertSession(db: Executor, row: SessionsTable): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('id_hash').doUpdateSet({
+        user_id: row.user_id,
+        data: row.data,
+        expires_at: row.expires_at,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteSession(db: Executor, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+/** Ends every session of a user, optionally keeping one (the one making the change). */
+export async function deleteSessionsOfUser(db: Executor, userId: number, exceptIdHash?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteExpiredSessions(db: Executor, nowIso: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,50 @@
+// Server-rendered pages: Eta templates under views/, with per-request shared data on reply.locals.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import { Eta } from 'eta';
+import fp from 'fastify-plugin';
+import type { Flash } from './session.ts';
+import type { CurrentUser } from '../services/users.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const VIEWS_DIR = path.join(ROOT, 'views');
+export const ASSETS_DIR = path.join(ROOT, 'assets');
+
+/** Data every page's layout reads. */
+export interface PageLocals {
+  user: CurrentUser | null;
+  csrfToken: string;
+  flash: Flash | null;
+  currentPath: string;
+  appName: string;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    locals: PageLocals;
+  }
+}
+
+export default fp(
+  async function viewPlugin(app, options: { production: boolean }) {
+    const eta = new Eta({ views: VIEWS_DIR, cache: options.production, autoEscape: true });
+    await app.register(fastifyView, {
+      engine: { eta },
+      templates: VIEWS_DIR,
+      production: options.production,
+    });
+    // Assets are served by an explicit public route, so the route access check sees it like any other.
+    await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false, maxAge: options.production ? '1d' : 0 });
+    app.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' } }, (request, reply) =>
+      reply.sendFile(request.params['*']),
+    );
+
+    // @fastify/view already decorates reply.locals and merges it into every render.
+    app.addHook('onRequest', async (request, reply) => {
+      reply.locals = { user: null, csrfToken: '', flash: null, currentPath: request.url.split('?')[0] ?? '/', appName: 'Tập huấn' };
+    });
+  },
+  { name: 'view' },
+);

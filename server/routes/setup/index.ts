@@ -1,0 +1,68 @@
+// First-run setup: the page that creates the first admin and the agency profile, opened by the printed link.
+import type { FastifyInstance } from 'fastify';
+import { SetupBody, SetupQuery } from './schemas.ts';
+import { ValidationError } from '../../errors.ts';
+import { completeSetup, isSetupNeeded, isValidSetupToken } from '../../services/setup.ts';
+import { agencyInputFrom } from '../agency/index.ts';
+import { renderFormErrors, text, validationErrorOf } from '../forms.ts';
+
+const INVALID_LINK = 'Liên kết cài đặt không hợp lệ hoặc đã hết hạn. Dùng liên kết mới nhất in ra khi khởi động máy chủ.';
+
+export default async function setupRoutes(app: FastifyInstance) {
+  const limitPerIp = app.rateLimit({ max: 20, timeWindow: 15 * 60_000, keyGenerator: (r) => `setup:${r.ip}` });
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/setup',
+    { config: { access: 'public' }, schema: { querystring: SetupQuery }, preHandler: limitPerIp },
+    async (request, reply) => {
+      if (!(await isSetupNeeded(app.db))) return reply.redirect('/', 303);
+      if (!(await isValidSetupToken(app.db, request.query.token))) {
+        return reply.code(403).view('errors/error', { title: 'Không có quyền truy cập', status: 403, message: INVALID_LINK });
+      }
+      return reply.view('pages/setup/form', {
+        title: 'Cài đặt lần đầu',
+        values: { token: request.query.token, ...agencyInputFrom({}), username: '', fullName: '' },
+        errors: {},
+        csrfToken: reply.generateCsrf(),
+      });
+    },
+  );
+
+  app.post(
+    '/setup',
+    { config: { access: 'public' }, schema: { body: SetupBody }, attachValidation: true, preHandler: limitPerIp },
+    async (request, reply) => {
+      const body = request.body;
+      const values = {
+        token: text(body, 'token'),
+        username: text(body, 'username'),
+        fullName: text(body, 'fullName'),
+        ...agencyInputFrom(body),
+      };
+      let userId: number;
+      try {
+        const invalid = validationErrorOf(request);
+        if (invalid) throw invalid;
+        userId = await completeSetup(app.db, request.ip, {
+          token: values.token,
+          admin: {
+            username: values.username,
+            fullName: values.fullName,
+            password: text(body, 'password'),
+            confirmPassword: text(body, 'confirmPassword'),
+          },
+          agency: agencyInputFrom(body),
+        });
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          return renderFormErrors(reply, 'pages/setup/form', { title: 'Cài đặt lần đầu', values }, error);
+        }
+        throw error;
+      }
+      await request.session.regenerate();
+      request.session.userId = userId;
+      reply.flash('success', 'Đã cài đặt xong. Chào mừng bạn đến với Tập huấn.');
+      return reply.redirect('/', 303);
+    },
+  );
+}

@@ -1,0 +1,49 @@
+// Demo data: the historical 2022 Gò Dầu setting, so a newcomer sees the product working a minute after install.
+import type { Kysely } from 'kysely';
+import { countUsers } from '../db/queries/users.ts';
+import type { DB, Role } from '../db/types.ts';
+import { ConflictError } from '../errors.ts';
+import { saveAgencyProfile } from './agency.ts';
+import { CLI_ACTOR } from './audit.ts';
+import { hashPassword } from './passwords.ts';
+import { insertAccount } from './users.ts';
+
+export const DEMO_PASSWORD = 'taphuan-demo';
+
+const DEMO_ACCOUNTS: { username: string; fullName: string; roles: Role[] }[] = [
+  { username: 'quantri', fullName: 'Trần Minh Quân (minh họa)', roles: ['admin', 'organizer'] },
+  { username: 'tochuc', fullName: 'Nguyễn Thị Hồng Nhung (minh họa)', roles: ['organizer'] },
+  { username: 'diemdanh', fullName: 'Lê Văn Đức (minh họa)', roles: ['checkin'] },
+  { username: 'baocao', fullName: 'Phạm Thị Thu Hà (minh họa)', roles: ['reporter'] },
+];
+
+/** Loads the demo agency and one account per role into an empty installation; returns what to tell the operator. */
+export async function loadDemoData(db: Kysely<DB>): Promise<string> {
+  if ((await countUsers(db)) > 0) {
+    throw new ConflictError('Hệ thống đã có tài khoản; dữ liệu minh họa chỉ nạp vào bản cài đặt mới (DATA_DIR trống).');
+  }
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction().execute(async (trx) => {
+    await saveAgencyProfile(trx, CLI_ACTOR, {
+      parentName: 'UBND TỈNH TÂY NINH',
+      nameLines: ['ỦY BAN NHÂN DÂN', 'HUYỆN GÒ DẦU'],
+      placeName: 'Gò Dầu',
+      symbol: 'UBND',
+      signerAuthorityLines: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'],
+      signerName: 'Nguyễn Văn Minh (minh họa)',
+      address: 'Khu phố Rạch Sơn, thị trấn Gò Dầu, huyện Gò Dầu, tỉnh Tây Ninh',
+      phone: '0276 3853 000',
+      email: 'ubnd.godau@example.gov.vn',
+      website: 'https://godau.tayninh.gov.vn',
+    });
+    for (const account of DEMO_ACCOUNTS) {
+      await insertAccount(trx, CLI_ACTOR, { ...account, passwordHash, mustChangePassword: false });
+    }
+  });
+  const lines = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(10)} ${a.roles.join(', ')}`);
+  return [
+    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022). Tài khoản, mật khẩu chung: ' + DEMO_PASSWORD,
+    ...lines,
+    'Chỉ dùng để tìm hiểu; đừng dùng dữ liệu minh họa trên máy chủ thật.',
+  ].join('\n');
+}
