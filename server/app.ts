@@ -56,6 +56,8 @@ function publicMessage(error: FastifyError, status: number): string {
 
 async function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
   reply.code(status);
+  // The layout's logout button needs a token even when the error struck before the page hooks ran.
+  if (request.user && request.session && !reply.locals.csrfToken) reply.locals.csrfToken = reply.generateCsrf();
   if (!wantsHtml(request) || request.method === 'HEAD') {
     return reply.send({ statusCode: status, error: STATUS_TITLES[status] ?? 'Lỗi', message });
   }
@@ -87,16 +89,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
     }
   });
 
-  app.decorate('config', config);
-  await app.register(healthRoutes);
-  await app.register(homeRoutes);
-  await app.register(setupRoutes);
-  await app.register(authRoutes);
-  await app.register(accountRoutes);
-  await app.register(userRoutes);
-  await app.register(agencyRoutes);
-  await app.register(auditRoutes);
-
+  // Set before the routes are registered: route plugins inherit the handlers their parent has at that moment.
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
@@ -110,6 +103,17 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   app.setNotFoundHandler(async (request, reply) =>
     sendError(request, reply, 404, 'Không tìm thấy trang hoặc dữ liệu yêu cầu. Vui lòng kiểm tra lại địa chỉ.'),
   );
+
+  app.decorate('config', config);
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  await app.register(setupRoutes);
+  await app.register(authRoutes);
+  await app.register(accountRoutes);
+  await app.register(userRoutes);
+  await app.register(agencyRoutes);
+  await app.register(auditRoutes);
+
 }
 
 declare module 'fastify' {
@@ -123,10 +127,11 @@ declare module 'fastify' {
 }
 
 /** Builds the app with the options the server uses; the tests call this very function. */
-export async function createApp(config: Config): Promise<FastifyInstance> {
+export async function createApp(config: Config, options: { logStream?: { write(line: string): void } } = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     logger: {
       level: config.logLevel,
+      ...(options.logStream && { stream: options.logStream }),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     },
     // A hop count is valid at run time (proxy-addr) though Fastify's types omit it.

@@ -1,8 +1,36 @@
 // Security headers with a strict Content-Security-Policy (no inline script or style), and rate limiting.
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { TooManyRequestsError } from '../errors.ts';
+
+function tooManyAttempts(ttlMs: number): TooManyRequestsError {
+  return new TooManyRequestsError(`Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ${Math.max(1, Math.ceil(ttlMs / 60_000))} phút.`);
+}
+
+export interface AttemptLimit {
+  max: number;
+  windowMs: number;
+  /** What is counted: an address, an account name, a code… */
+  key: (request: FastifyRequest) => string;
+}
+
+/**
+ * A preHandler counting each request against several limits at once (say per address and per account);
+ * the route answers 429 as soon as any is exceeded. Counters live in the rate-limit store.
+ */
+export function limitAttempts(app: FastifyInstance, limits: AttemptLimit[]): preHandlerAsyncHookHandler {
+  const checks = limits.map((limit) =>
+    app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs, keyGenerator: limit.key }),
+  );
+  return async function checkAttempts(request) {
+    for (const check of checks) {
+      const result = await check(request);
+      if (!result.isAllowed && result.isExceeded) throw tooManyAttempts(result.ttl);
+    }
+  };
+}
 
 export default fp(
   async function securityPlugin(app) {
@@ -30,12 +58,7 @@ export default fp(
     // Routes opt in (login, code lookups); a general ceiling would throttle a check-in burst from one NAT.
     await app.register(fastifyRateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) => {
-        const error = new TooManyRequestsError(
-          `Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(context.ttl / 60_000)} phút.`,
-        );
-        return error;
-      },
+      errorResponseBuilder: (_request, context) => tooManyAttempts(context.ttl),
     });
   },
   { name: 'security' },

@@ -14,10 +14,11 @@ export interface TestApp {
 }
 
 /** Builds the app exactly as server.ts does, with the environment overrides given. */
-export async function buildApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildApp(env: Record<string, string> = {}, options: { logLines?: string[] } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tap-huan-test-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env });
-  const app = await createApp(config);
+  const logStream = options.logLines && { write: (line: string) => void options.logLines!.push(line) };
+  const app = await createApp(config, { logStream });
   await app.ready();
   return {
     app,

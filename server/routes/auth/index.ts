@@ -1,6 +1,7 @@
 // Logging in and out.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { LoginBody, LoginQuery } from './schemas.ts';
+import { limitAttempts } from '../../plugins/security.ts';
 import { recordAudit } from '../../services/audit.ts';
 import { authenticate, normalizeUsername } from '../../services/users.ts';
 import { text, validationErrorOf } from '../forms.ts';
@@ -14,12 +15,10 @@ export function safeNextPath(next: string | undefined): string {
 
 export default async function authRoutes(app: FastifyInstance) {
   const { loginMaxPerIp, loginMaxPerAccount } = app.config;
-  const limitPerIp = app.rateLimit({ max: loginMaxPerIp, timeWindow: LOGIN_WINDOW, keyGenerator: (r) => `login-ip:${r.ip}` });
-  const limitPerAccount = app.rateLimit({
-    max: loginMaxPerAccount,
-    timeWindow: LOGIN_WINDOW,
-    keyGenerator: (r: FastifyRequest) => `login-account:${normalizeUsername(text(r.body, 'username')).slice(0, 100)}`,
-  });
+  const limitLogins = limitAttempts(app, [
+    { max: loginMaxPerIp, windowMs: LOGIN_WINDOW, key: (r) => `login-ip:${r.ip}` },
+    { max: loginMaxPerAccount, windowMs: LOGIN_WINDOW, key: (r) => `login-account:${normalizeUsername(text(r.body, 'username')).slice(0, 100)}` },
+  ]);
 
   app.get<{ Querystring: { next?: string; out?: string } }>(
     '/login',
@@ -41,7 +40,7 @@ export default async function authRoutes(app: FastifyInstance) {
       config: { access: 'public' },
       schema: { body: LoginBody },
       attachValidation: true,
-      preHandler: [limitPerIp, limitPerAccount],
+      preHandler: limitLogins,
     },
     async (request, reply) => {
       const values = { username: text(request.body, 'username'), next: text(request.body, 'next') };

@@ -1,6 +1,7 @@
 // First-run setup: the page that creates the first admin and the agency profile, opened by the printed link.
 import type { FastifyInstance } from 'fastify';
 import { SetupBody, SetupQuery } from './schemas.ts';
+import { limitAttempts } from '../../plugins/security.ts';
 import { ValidationError } from '../../errors.ts';
 import { completeSetup, isSetupNeeded, isValidSetupToken } from '../../services/setup.ts';
 import { agencyInputFrom } from '../agency/index.ts';
@@ -9,7 +10,7 @@ import { renderFormErrors, text, validationErrorOf } from '../forms.ts';
 const INVALID_LINK = 'Liên kết cài đặt không hợp lệ hoặc đã hết hạn. Dùng liên kết mới nhất in ra khi khởi động máy chủ.';
 
 export default async function setupRoutes(app: FastifyInstance) {
-  const limitPerIp = app.rateLimit({ max: 20, timeWindow: 15 * 60_000, keyGenerator: (r) => `setup:${r.ip}` });
+  const limitPerIp = limitAttempts(app, [{ max: 30, windowMs: 15 * 60_000, key: (r) => `setup:${r.ip}` }]);
 
   app.get<{ Querystring: { token?: string } }>(
     '/setup',
