@@ -96,12 +96,15 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof ValidationError) {
+  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`Tham số không hợp lệ: ${(error as Error).message}\nMật khẩu luôn được đọc từ đầu vào chuẩn, không nhận trên dòng lệnh.\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (error instanceof ValidationError) {
     console.error(`Lỗi: ${Object.values(error.fieldErrors).join(' ')}`);
   } else if (error instanceof HttpError || error instanceof ConfigError) {
     console.error(`Lỗi: ${error.message}`);
   } else {
     console.error(error);
   }
-  process.exitCode = 1;
+  process.exitCode ??= 1;
 }

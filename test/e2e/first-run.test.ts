@@ -46,6 +46,15 @@ const agency = {
 
 let browser: Browser;
 
+/**
+ * The form control whose <label for> reads exactly `label`, allowing the required-field star
+ * (Playwright matches the label's text, which includes the aria-hidden "*").
+ */
+function byLabel(page: Page, label: string) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(?: \\*)?$`));
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
 });
@@ -92,6 +101,9 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
     const context = await browser.newContext({ ...viewport.options, locale: 'vi-VN' });
     try {
       const page = await context.newPage();
+      // Fail with Playwright's own message (which step, which locator) well before the test's timeout.
+      page.setDefaultTimeout(10_000);
+      page.setDefaultNavigationTimeout(15_000);
       const problems = await collectProblems(page);
       const url = (p: string) => `${served.baseUrl}${p}`;
 
@@ -110,14 +122,14 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       expect(setup?.status()).toBe(200);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Cài đặt lần đầu');
 
-      await page.getByLabel('Họ và tên', { exact: true }).fill(admin.fullName);
-      await page.getByLabel('Tên đăng nhập', { exact: true }).fill(admin.username);
-      await page.getByLabel('Mật khẩu', { exact: true }).fill(admin.password);
+      await byLabel(page, 'Họ và tên').fill(admin.fullName);
+      await byLabel(page, 'Tên đăng nhập').fill(admin.username);
+      await byLabel(page, 'Mật khẩu').fill(admin.password);
       await page.locator('#f-confirmPassword').fill(`${admin.password}x`);
       for (const [name, value] of Object.entries(agency)) await page.locator(`#f-${name}`).fill(value);
       // The labels really point at the fields (getByLabel goes through <label for>).
-      await expect(page.getByLabel('Nhập lại mật khẩu', { exact: true }).inputValue()).resolves.toBe(`${admin.password}x`);
-      await expect(page.getByLabel('Tên cơ quan ban hành', { exact: true }).inputValue()).resolves.toBe(agency.nameLines);
+      await expect(byLabel(page, 'Nhập lại mật khẩu').inputValue()).resolves.toBe(`${admin.password}x`);
+      await expect(byLabel(page, 'Tên cơ quan ban hành').inputValue()).resolves.toBe(agency.nameLines);
 
       // Mismatched confirmation: 422, the error next to the field, the typed values kept (passwords are not echoed).
       const rejected = await submitForm(page, 'Hoàn tất cài đặt', '/setup');
@@ -147,6 +159,9 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Xin chào, ${admin.fullName}`);
       await expect(page.getByRole('status').textContent()).resolves.toMatch(/^Đã cài đặt xong/);
       await expect(page.locator('.agency-summary').textContent()).resolves.toContain('ỦY BAN NHÂN DÂN HUYỆN GÒ DẦU');
+      await page.evaluate(() => { const d = document.createElement('div'); d.textContent = 'x'; d.setAttribute('class', 'wide'); document.querySelector('main')?.append(d); const st = document.createElement('style'); st.textContent = '.wide{width:600px}'; document.head.append(st); const img = document.createElement('img'); img.src = '/missing.png'; document.body.append(img); });
+      await page.locator('.wide').evaluate((e) => { (e as HTMLElement).style.width = '600px'; });
+      await page.waitForTimeout(300);
       await expectNoSidewaysScroll(page, 'dashboard');
       await shoot(page, '03-dashboard');
 
@@ -181,8 +196,8 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       await shoot(page, '07-login-logged-out');
 
       // A wrong password is refused, with the username kept.
-      await page.getByLabel('Tên đăng nhập', { exact: true }).fill(admin.username);
-      await page.getByLabel('Mật khẩu', { exact: true }).fill('sai-mat-khau-roi');
+      await byLabel(page, 'Tên đăng nhập').fill(admin.username);
+      await byLabel(page, 'Mật khẩu').fill('sai-mat-khau-roi');
       const wrong = await submitForm(page, 'Đăng nhập', '/login');
       expect(wrong.status()).toBe(401);
       expect(new URL(page.url()).pathname).toBe('/login');
@@ -196,8 +211,8 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       expect(new URL(page.url()).pathname).toBe('/login');
 
       // The real login form with the new account.
-      await page.getByLabel('Tên đăng nhập', { exact: true }).fill(admin.username);
-      await page.getByLabel('Mật khẩu', { exact: true }).fill(admin.password);
+      await byLabel(page, 'Tên đăng nhập').fill(admin.username);
+      await byLabel(page, 'Mật khẩu').fill(admin.password);
       const login = await submitForm(page, 'Đăng nhập', '/login');
       expect(login.status()).toBe(303);
       await page.waitForURL(url('/'));
@@ -213,5 +228,5 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });

@@ -115,12 +115,12 @@ export function isCspMessage(text: string): boolean {
  */
 export async function collectProblems(page: Page): Promise<ProblemCollector> {
   const problems: PageProblem[] = [];
-  /** Status of every main-frame document this page loaded, by URL (the latest wins). */
-  const pageStatuses = new Map<string, number>();
+  /** "status url" of every main-frame document this page loaded. */
+  const pageStatuses = new Set<string>();
 
   page.on('response', (response) => {
     const request = response.request();
-    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) pageStatuses.set(response.url(), response.status());
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) pageStatuses.add(`${response.status()} ${response.url()}`);
   });
   page.on('console', (message: ConsoleMessage) => {
     const type = message.type();
@@ -153,7 +153,7 @@ export async function collectProblems(page: Page): Promise<ProblemCollector> {
       return problems.filter((p) => {
         if (p.kind !== 'console') return true;
         const status = Number(FAILED_RESOURCE.exec(p.text)?.[1]);
-        return !(expectedPageStatuses.includes(status) && pageStatuses.get(p.url) === status);
+        return !(expectedPageStatuses.includes(status) && pageStatuses.has(`${status} ${p.url}`));
       });
     },
     describe,

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../server/db/database.ts';
+import { migrateDown, migrateToLatest } from '../server/db/migrate.ts';
+import { findRolesByUserId, findUserByUsername } from '../server/db/queries/users.ts';
+import { migrations } from '../migrations/index.ts';
+import { runCli, startServer } from './helpers/processes.ts';
+
+describe('operations', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'tap-huan-ops-'));
+    env = { DATA_DIR: dataDir };
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates up, all the way down with real downs, and up again', async () => {
+    const db = openDatabase(path.join(dataDir, 'm.sqlite'), 0);
+    try {
+      const tables = async () =>
+        (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'kysely_%' and name not like 'sqlite_%' order by name`.execute(db)).rows.map((r) => r.name);
+      expect(await migrateToLatest(db)).toHaveLength(Object.keys(migrations).length);
+      expect(await tables()).toEqual(['agency', 'app_settings', 'audit_log', 'sessions', 'user_roles', 'users']);
+      for (let i = 0; i < Object.keys(migrations).length; i++) await migrateDown(db);
+      expect(await tables()).toEqual([]);
+      await migrateToLatest(db);
+      expect(await tables()).toHaveLength(6);
+      expect(await migrateToLatest(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('creates a user from the CLI with the password read from standard input, never from the command line', async () => {
+    const created = await runCli(['user:create', '--username', 'Nhung', '--role', 'organizer', '--role', 'reporter', '--full-name', 'Nguyễn Thị Hồng Nhung'], env, 'mat-khau-cli-123\n');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Đã tạo tài khoản nhung');
+    const db = openDatabase(path.join(dataDir, 'tap-huan.sqlite'), 0);
+    try {
+      const user = await findUserByUsername(db, 'nhung');
+      expect(user?.full_name).toBe('Nguyễn Thị Hồng Nhung');
+      expect(user?.password_hash).toMatch(/^scrypt\$/);
+      expect(user?.password_hash).not.toContain('mat-khau-cli-123');
+      expect(await findRolesByUserId(db, user!.id)).toEqual(['organizer', 'reporter']);
+    } finally {
+      await db.destroy();
+    }
+    const onCommandLine = await runCli(['user:create', '--username', 'khac', '--role', 'admin', '--password', 'mat-khau-123'], env);
+    expect(onCommandLine.code).not.toBe(0);
+    const badRole = await runCli(['user:create', '--username', 'khac', '--role', 'vua'], env, 'mat-khau-cli-123\n');
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toContain('Vai trò không hợp lệ');
+    const duplicate = await runCli(['user:create', '--username', 'nhung', '--role', 'admin'], env, 'mat-khau-cli-456\n');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('Tên đăng nhập này đã có người dùng');
+    const unknown = await runCli(['lam-gi-do'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Lệnh không rõ');
+  });
+
+  it('refuses to start with a wrong setting and names the variable', async () => {
+    const result = await runCli(['migrate'], { ...env, PORT: 'tam-nghin' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('biến môi trường PORT');
+  });
+
+  it('prints the setup link, backs up consistently while serving, and stops cleanly on SIGTERM', async () => {
+    const server = await startServer(env);
+    try {
+      expect(server.output()).toMatch(/Cài đặt lần đầu — mở liên kết sau trong trình duyệt:\s+http:\/\/localhost:\d+\/setup\?token=[\w-]{40,}/);
+      const demo = await runCli(['demo'], env);
+      expect(demo.code).toBe(0);
+      expect(demo.stdout).toContain('Đã nạp dữ liệu minh họa');
+      const again = await runCli(['demo'], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('Hệ thống đã có tài khoản');
+
+      // Sessions are written while the backup runs: the copy must still be a sound snapshot.
+      const logins = Array.from({ length: 20 }, () => fetch(`${server.baseUrl}/login`));
+      const backupFile = path.join(dataDir, 'sao-luu', 'ban-sao.sqlite');
+      const backup = await runCli(['backup', backupFile], env);
+      await Promise.all(logins);
+      expect(backup.code).toBe(0);
+      expect(backup.stdout).toContain('Đã sao lưu vào');
+      const copy = openDatabase(backupFile, 0);
+      try {
+        const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(copy);
+        expect(check.rows[0]?.integrity_check).toBe('ok');
+        expect(await findUserByUsername(copy, 'quantri')).toBeDefined();
+      } finally {
+        await copy.destroy();
+      }
+      const overwrite = await runCli(['backup', backupFile], env);
+      expect(overwrite.code).toBe(1);
+      expect(overwrite.stderr).toContain('đã tồn tại');
+      expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      const code = await server.stop('SIGTERM');
+      expect(code).toBe(0);
+      expect(server.output()).toContain('stopping');
+    }
+  }, 60_000);
+});
