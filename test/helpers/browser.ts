@@ -160,7 +160,16 @@ export async function collectProblems(page: Page): Promise<ProblemCollector> {
   };
 }
 
-/** The document's width against the viewport's: a page scrolls sideways when scrollWidth > innerWidth. */
-export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
-  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+/**
+ * How wide the document is against the viewport. A page scrolls sideways when scrollWidth > clientWidth.
+ * Note: with `isMobile: true`, Chromium lets `window.innerWidth` grow to the content's width when the
+ * content overflows (616 in a 390px viewport), so `scrollWidth <= innerWidth` can never fail there;
+ * compare with `clientWidth` (the layout viewport, which stays at the device width) instead.
+ */
+export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number; innerWidth: number }> {
+  return page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    innerWidth: window.innerWidth,
+  }));
 }
