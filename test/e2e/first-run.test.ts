@@ -63,14 +63,24 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Clicks a submit button and returns the response to the form's POST (before any redirect is followed). */
+/**
+ * Clicks a submit button, waits until the page it leads to has loaded (after any redirect), and returns
+ * the response to the form's POST itself. Waiting for the next `load` event, armed before the click,
+ * guarantees that later reads see the new document, not the form that was just filled in.
+ */
 async function submitForm(page: Page, buttonName: string, action: string): Promise<Response> {
+  const loaded = page.waitForEvent('load');
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action),
     page.getByRole('button', { name: buttonName, exact: true }).click(),
   ]);
-  await page.waitForLoadState('load');
+  await loaded;
   return response;
+}
+
+/** The value a field had in the HTML the server sent (not what was typed into it since). */
+function servedValue(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).evaluate((field) => (field as unknown as { defaultValue: string }).defaultValue);
 }
 
 describe.each(viewports)('first run in a browser ($name)', (viewport) => {
@@ -144,12 +154,13 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       await expect(page.locator('#f-confirmPassword').getAttribute('aria-invalid')).resolves.toBe('true');
       await expect(page.locator('#f-confirmPassword').getAttribute('aria-describedby')).resolves.toBe('f-confirmPassword-error');
       expect(await page.locator('.field-error').count(), 'only the confirmation field has an error').toBe(1);
-      await expect(page.locator('#f-fullName').inputValue()).resolves.toBe(admin.fullName);
-      await expect(page.locator('#f-username').inputValue()).resolves.toBe(admin.username);
+      await expect(servedValue(page, '#f-fullName')).resolves.toBe(admin.fullName);
+      await expect(servedValue(page, '#f-username')).resolves.toBe(admin.username);
       for (const [name, value] of Object.entries(agency)) {
-        await expect(page.locator(`#f-${name}`).inputValue(), `#f-${name} keeps what was typed`).resolves.toBe(value);
+        await expect(servedValue(page, `#f-${name}`), `#f-${name} keeps what was typed`).resolves.toBe(value);
       }
-      await expect(page.locator('#f-password').inputValue()).resolves.toBe('');
+      await expect(servedValue(page, '#f-password')).resolves.toBe('');
+      await expect(servedValue(page, '#f-confirmPassword')).resolves.toBe('');
       await expect(page.locator('#f-confirmPassword').inputValue()).resolves.toBe('');
       await expectNoSidewaysScroll(page, 'setup form with an error');
       await shoot(page, '02-setup-error');
@@ -203,7 +214,8 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       expect(wrong.status()).toBe(401);
       expect(new URL(page.url()).pathname).toBe('/login');
       await expect(page.getByRole('alert').textContent()).resolves.toContain('Tên đăng nhập hoặc mật khẩu không đúng');
-      await expect(page.locator('#f-username').inputValue()).resolves.toBe(admin.username);
+      await expect(servedValue(page, '#f-username')).resolves.toBe(admin.username);
+      await expect(servedValue(page, '#f-password')).resolves.toBe('');
       await expect(page.locator('#f-password').inputValue()).resolves.toBe('');
       await shoot(page, '08-login-wrong-password');
 

@@ -99,6 +99,21 @@ export interface ProblemCollector {
   describe(list?: PageProblem[]): string;
 }
 
+/**
+ * The few browser globals used in page scripts here. The project compiles without the DOM library
+ * (it is server code), so they are typed by hand rather than by adding "dom" to every file's globals.
+ */
+interface BrowserGlobals {
+  innerWidth: number;
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    addEventListener(
+      type: 'securitypolicyviolation',
+      listener: (event: { effectiveDirective: string; blockedURI: string; sourceFile: string; lineNumber: number }) => void,
+    ): void;
+  };
+}
+
 const CSP_BINDING = '__reportCspViolation';
 const FAILED_RESOURCE = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
 
@@ -137,9 +152,9 @@ export async function collectProblems(page: Page): Promise<ProblemCollector> {
     problems.push({ kind: 'csp', text: `securitypolicyviolation: ${detail}`, url: page.url() });
   });
   await page.addInitScript((binding: string) => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as Record<string, ((detail: string) => void) | undefined>)[binding];
-      report?.(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+    const win = globalThis as unknown as BrowserGlobals & Record<string, ((detail: string) => void) | undefined>;
+    win.document.addEventListener('securitypolicyviolation', (event) => {
+      win[binding]?.(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
     });
   }, CSP_BINDING);
 
@@ -167,9 +182,9 @@ export async function collectProblems(page: Page): Promise<ProblemCollector> {
  * compare with `clientWidth` (the layout viewport, which stays at the device width) instead.
  */
 export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number; innerWidth: number }> {
-  return page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-    innerWidth: window.innerWidth,
-  }));
+  return page.evaluate(() => {
+    const win = globalThis as unknown as BrowserGlobals;
+    const root = win.document.documentElement;
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerWidth: win.innerWidth };
+  });
 }
