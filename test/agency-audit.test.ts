@@ -67,8 +67,11 @@ describe('agency profile and audit log', () => {
     const audit = await admin.get('/admin/audit?entity=agency');
     expect(audit.statusCode).toBe(200);
     expect(audit.body).toContain('Sửa thông tin cơ quan');
-    expect(audit.body).toContain('&quot;placeName&quot;: &quot;Gò Dầu&quot;');
-    expect(audit.body).toContain('&quot;placeName&quot;: &quot;Trảng Bàng&quot;');
+    // Only the changed fields, under the labels the form uses: no JSON, no English keys.
+    expect(audit.body).toContain('<dt>Địa danh</dt><dd>Gò Dầu</dd>');
+    expect(audit.body).toContain('<dt>Địa danh</dt><dd>Trảng Bàng</dd>');
+    expect(audit.body).toContain('<dt>Tên cơ quan ban hành</dt><dd>ỦY BAN NHÂN DÂN / THỊ XÃ TRẢNG BÀNG</dd>');
+    expect(audit.body).not.toContain('placeName');
     const row = await t.app.db
       .selectFrom('audit_log')
       .selectAll()

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { insertAuditEntry, listAuditEntityTypes, listAuditEntries } from '../db/queries/audit-log.ts';
 import type { DB } from '../db/types.ts';
 import { formatDateTime, nowIso } from './clock.ts';
+import { ROLE_LABELS, isRole } from './roles.ts';
 
 /** Who does something: the logged-in user (or none, for the setup page and the CLI) and where from. */
 export interface Actor {
@@ -56,6 +57,29 @@ const ENTITY_LABELS: Record<string, string> = {
   setup: 'Cài đặt',
 };
 
+// Field names as the forms label them, so the log reads in Vietnamese.
+const FIELD_LABELS: Record<string, string> = {
+  username: 'Tên đăng nhập',
+  fullName: 'Họ và tên',
+  roles: 'Vai trò',
+  disabled: 'Đã khóa',
+  parentName: 'Cơ quan chủ quản',
+  nameLines: 'Tên cơ quan ban hành',
+  placeName: 'Địa danh',
+  symbol: 'Chữ viết tắt',
+  signerAuthorityLines: 'Thẩm quyền ký',
+  signerName: 'Người ký',
+  address: 'Địa chỉ',
+  phone: 'Điện thoại',
+  email: 'Thư điện tử',
+  website: 'Trang thông tin điện tử',
+};
+
+export interface AuditField {
+  label: string;
+  value: string;
+}
+
 export interface AuditEntryView {
   id: number;
   at: string;
@@ -63,13 +87,35 @@ export interface AuditEntryView {
   ip: string;
   action: string;
   entity: string;
-  before: string;
-  after: string;
+  before: AuditField[];
+  after: AuditField[];
 }
 
-function prettyJson(json: string | null): string {
-  if (json === null) return '';
-  return JSON.stringify(JSON.parse(json), null, 1);
+function describeValue(key: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'Có' : 'Không';
+  if (Array.isArray(value)) {
+    const items = key === 'roles' ? value.map((role) => (isRole(role) ? ROLE_LABELS[role] : String(role))) : value.map(String);
+    return items.join(key === 'roles' ? ', ' : ' / ') || '—';
+  }
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** A stored before/after snapshot as labelled lines. */
+function describeSnapshot(json: string | null): AuditField[] {
+  if (json === null) return [];
+  const value = JSON.parse(json) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [{ label: 'Giá trị', value: describeValue('', value) }];
+  return Object.entries(value).map(([key, v]) => ({ label: FIELD_LABELS[key] ?? key, value: describeValue(key, v) }));
+}
+
+/** Only the fields that changed, when both sides exist; everything otherwise. */
+function changedOnly(before: AuditField[], after: AuditField[]): { before: AuditField[]; after: AuditField[] } {
+  if (before.length === 0 || after.length === 0) return { before, after };
+  const old = new Map(before.map((f) => [f.label, f.value]));
+  const changed = new Set(after.filter((f) => old.get(f.label) !== f.value).map((f) => f.label));
+  return { before: before.filter((f) => changed.has(f.label)), after: after.filter((f) => changed.has(f.label)) };
 }
 
 /** One page of the log, newest first, ready for the admin's page. */
@@ -85,16 +131,18 @@ export async function listAuditPage(
   });
   const entityTypes = await listAuditEntityTypes(db);
   return {
-    entries: rows.slice(0, filter.pageSize).map((row) => ({
-      id: row.id,
-      at: formatDateTime(row.at),
-      username: row.username ?? '—',
-      ip: row.ip ?? '',
-      action: ACTION_LABELS[row.action] ?? row.action,
-      entity: `${ENTITY_LABELS[row.entity_type] ?? row.entity_type}${row.entity_id ? ` #${row.entity_id}` : ''}`,
-      before: prettyJson(row.before_json),
-      after: prettyJson(row.after_json),
-    })),
+    entries: rows.slice(0, filter.pageSize).map((row) => {
+      const firstProfile = row.action === 'agency.update' && row.before_json === null;
+      return {
+        id: row.id,
+        at: formatDateTime(row.at),
+        username: row.username ?? '—',
+        ip: row.ip ?? '',
+        action: firstProfile ? 'Khai báo thông tin cơ quan' : (ACTION_LABELS[row.action] ?? row.action),
+        entity: `${ENTITY_LABELS[row.entity_type] ?? row.entity_type}${row.entity_id && row.entity_type !== 'agency' ? ` số ${row.entity_id}` : ''}`,
+        ...changedOnly(describeSnapshot(row.before_json), describeSnapshot(row.after_json)),
+      };
+    }),
     hasNext: rows.length > filter.pageSize,
     entityTypes: entityTypes.map((value) => ({ value, label: ENTITY_LABELS[value] ?? value })),
   };

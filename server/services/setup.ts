@@ -61,7 +61,7 @@ export async function completeSetup(db: Kysely<DB>, ip: string | null, input: Se
     Object.assign(errors, error.fieldErrors);
   }
   if (!errors.password && input.admin.password !== input.admin.confirmPassword) {
-    errors.confirmPassword = 'Mật khẩu nhập lại không khớp.';
+    errors.confirmPassword = 'Mật khẩu nhập lại không khớp. Vui lòng nhập lại cả hai ô mật khẩu.';
   }
   try {
     profile = validateAgencyInput(input.agency);

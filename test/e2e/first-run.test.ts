@@ -150,7 +150,7 @@ describe.each(viewports)('first run in a browser ($name)', (viewport) => {
       expect(rejected.status()).toBe(422);
       expect(new URL(page.url()).pathname).toBe('/setup');
       const confirmField = page.locator('.field', { has: page.locator('#f-confirmPassword') });
-      await expect(confirmField.locator('.field-error').textContent()).resolves.toBe('Mật khẩu nhập lại không khớp.');
+      await expect(confirmField.locator('.field-error').textContent()).resolves.toBe('Mật khẩu nhập lại không khớp. Vui lòng nhập lại cả hai ô mật khẩu.');
       await expect(page.locator('#f-confirmPassword').getAttribute('aria-invalid')).resolves.toBe('true');
       await expect(page.locator('#f-confirmPassword').getAttribute('aria-describedby')).resolves.toBe('f-confirmPassword-error');
       expect(await page.locator('.field-error').count(), 'only the confirmation field has an error').toBe(1);
