@@ -26,15 +26,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema
-    .createTable('sessions')
+    .createTable('auth_sessions')
     .addColumn('id_hash', 'text', (col) => col.primaryKey())
     .addColumn('user_id', 'integer', (col) => col.references('users.id').onDelete('cascade'))
     .addColumn('data', 'text', (col) => col.notNull())
     .addColumn('expires_at', 'text', (col) => col.notNull())
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('sessions_user_id_idx').on('sessions').column('user_id').execute();
-  await db.schema.createIndex('sessions_expires_at_idx').on('sessions').column('expires_at').execute();
+  await db.schema.createIndex('auth_sessions_user_id_idx').on('auth_sessions').column('user_id').execute();
+  await db.schema.createIndex('auth_sessions_expires_at_idx').on('auth_sessions').column('expires_at').execute();
 
   await db.schema
     .createTable('app_settings')
@@ -46,7 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('app_settings').execute();
-  await db.schema.dropTable('sessions').execute();
+  await db.schema.dropTable('auth_sessions').execute();
   await db.schema.dropTable('user_roles').execute();
   await db.schema.dropTable('users').execute();
 }

@@ -20,7 +20,7 @@ export interface UserRolesTable {
   role: Role;
 }
 
-export interface SessionsTable {
+export interface AuthSessionsTable {
   id_hash: string;
   user_id: number | null;
   data: string;
@@ -65,8 +65,141 @@ export interface AuditLogTable {
 export interface DB {
   users: UsersTable;
   user_roles: UserRolesTable;
-  sessions: SessionsTable;
+  auth_sessions: AuthSessionsTable;
   app_settings: AppSettingsTable;
   agency: AgencyTable;
   audit_log: AuditLogTable;
+  units: UnitsTable;
+  people: PeopleTable;
+  person_name_tokens: PersonNameTokensTable;
+  plans: PlansTable;
+  plan_units: PlanUnitsTable;
+  rounds: RoundsTable;
+  round_quotas: RoundQuotasTable;
+  sessions: SessionsTable;
+  session_units: SessionUnitsTable;
+  invitations: InvitationsTable;
+  attendances: AttendancesTable;
+}
+
+export type UnitKind = 'office' | 'commune' | 'other';
+
+export interface UnitsTable {
+  id: Generated<number>;
+  kind: UnitKind;
+  name: string;
+  short_name: Generated<string>;
+  sort_order: Generated<number>;
+  name_search: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  full_name: string;
+  full_name_search: string;
+  position: Generated<string>;
+  unit_id: number;
+  phone: Generated<string>;
+  phone_digits: Generated<string>;
+  email: Generated<string>;
+  notes: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PersonNameTokensTable {
+  token: string;
+  person_id: number;
+}
+
+export interface PlansTable {
+  id: Generated<number>;
+  number: Generated<string>;
+  symbol: string;
+  /** YYYY-MM-DD */
+  issued_on: string;
+  summary: string;
+  basis: Generated<string>;
+  year: number;
+  required_rounds: Generated<number>;
+  is_demo: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlanUnitsTable {
+  plan_id: number;
+  unit_id: number;
+}
+
+export interface RoundsTable {
+  id: Generated<number>;
+  plan_id: number;
+  number: number;
+  title: string;
+  /** One topic per line. */
+  topics: Generated<string>;
+  notes: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoundQuotasTable {
+  round_id: number;
+  unit_id: number;
+  quota: number;
+}
+
+export type SessionStatus = 'planned' | 'open' | 'closed' | 'cancelled';
+
+export interface SessionsTable {
+  id: Generated<number>;
+  round_id: number;
+  /** UTC ISO-8601 instants; shown in Asia/Ho_Chi_Minh. */
+  starts_at: string;
+  ends_at: string;
+  venue: string;
+  chair: Generated<string>;
+  capacity: number | null;
+  checkin_opens_minutes: Generated<number>;
+  late_after_minutes: Generated<number>;
+  status: Generated<SessionStatus>;
+  notes: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionUnitsTable {
+  session_id: number;
+  unit_id: number;
+  quota: number;
+}
+
+export type InvitationStatus = 'invited' | 'confirmed' | 'declined' | 'substituted';
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  session_id: number;
+  person_id: number;
+  unit_id: number;
+  status: Generated<InvitationStatus>;
+  replaces_invitation_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AttendanceStatus = 'present' | 'late' | 'excused' | 'absent' | 'substitute';
+
+export interface AttendancesTable {
+  id: Generated<number>;
+  session_id: number;
+  person_id: number;
+  invitation_id: number | null;
+  status: AttendanceStatus;
+  checked_in_at: string | null;
+  reason: Generated<string>;
+  created_at: string;
+  updated_at: string;
 }

@@ -6,7 +6,7 @@ import fastifySession from '@fastify/session';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
-import { deleteExpiredSessions, deleteSession, findSession, upsertSession } from '../db/queries/sessions.ts';
+import { deleteExpiredSessions, deleteSession, findSession, upsertSession } from '../db/queries/auth-sessions.ts';
 import type { DB } from '../db/types.ts';
 import { nowIso } from '../services/clock.ts';
 

@@ -1,6 +1,6 @@
 // Accounts: creation, roles, disabling, passwords, and logging in. Every change is audited.
 import type { Kysely, Transaction } from 'kysely';
-import { deleteSessionsOfUser } from '../db/queries/sessions.ts';
+import { deleteSessionsOfUser } from '../db/queries/auth-sessions.ts';
 import {
   countActiveAdmins,
   findRolesByUserId,

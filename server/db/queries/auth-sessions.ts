@@ -1,16 +1,16 @@
-// Queries on server-side login sessions (keyed by a hash of the cookie's id, never the id itself).
+// Queries on server-side login sessions (auth_sessions; "sessions" are training sessions) (keyed by a hash of the cookie's id, never the id itself).
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { DB, SessionsTable } from '../types.ts';
+import type { DB, AuthSessionsTable } from '../types.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export function findSession(db: Executor, idHash: string): Promise<Selectable<SessionsTable> | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+export function findSession(db: Executor, idHash: string): Promise<Selectable<AuthSessionsTable> | undefined> {
+  return db.selectFrom('auth_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
 }
 
-export async function upsertSession(db: Executor, row: SessionsTable): Promise<void> {
+export async function upsertSession(db: Executor, row: AuthSessionsTable): Promise<void> {
   await db
-    .insertInto('sessions')
+    .insertInto('auth_sessions')
     .values(row)
     .onConflict((oc) =>
       oc.column('id_hash').doUpdateSet({
@@ -24,18 +24,18 @@ export async function upsertSession(db: Executor, row: SessionsTable): Promise<v
 }
 
 export async function deleteSession(db: Executor, idHash: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  await db.deleteFrom('auth_sessions').where('id_hash', '=', idHash).execute();
 }
 
 /** Ends every session of a user, optionally keeping one (the one making the change). */
 export async function deleteSessionsOfUser(db: Executor, userId: number, exceptIdHash?: string): Promise<number> {
-  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  let query = db.deleteFrom('auth_sessions').where('user_id', '=', userId);
   if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 export async function deleteExpiredSessions(db: Executor, nowIso: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+  const result = await db.deleteFrom('auth_sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
