@@ -4,10 +4,12 @@ import * as m0001 from './0001_create_users.ts';
 import * as m0002 from './0002_create_agency.ts';
 import * as m0003 from './0003_create_audit_log.ts';
 import * as m0004 from './0004_create_planning.ts';
+import * as m0005 from './0005_create_people_imports.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_users': m0001,
   '0002_create_agency': m0002,
   '0003_create_audit_log': m0003,
   '0004_create_planning': m0004,
+  '0005_create_people_imports': m0005,
 };

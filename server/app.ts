@@ -12,11 +12,17 @@ import viewPlugin from './plugins/view.ts';
 import accountRoutes from './routes/account/index.ts';
 import agencyRoutes from './routes/agency/index.ts';
 import auditRoutes from './routes/audit/index.ts';
+import dashboardRoutes from './routes/dashboard/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import homeRoutes from './routes/home/index.ts';
 import setupRoutes from './routes/setup/index.ts';
 import userRoutes from './routes/users/index.ts';
+import unitRoutes from './routes/units/index.ts';
+import peopleRoutes from './routes/people/index.ts';
+import peopleImportRoutes from './routes/people-import/index.ts';
+import planRoutes from './routes/plans/index.ts';
+import sessionRoutes from './routes/sessions/index.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -113,6 +119,12 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(userRoutes);
   await app.register(agencyRoutes);
   await app.register(auditRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(unitRoutes);
+  await app.register(peopleRoutes);
+  await app.register(peopleImportRoutes);
+  await app.register(planRoutes);
+  await app.register(sessionRoutes);
 
 }
 

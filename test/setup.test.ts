@@ -120,3 +120,27 @@ describe('first run', () => {
     expect(await isSetupNeeded(t.app.db)).toBe(true);
   });
 });
+
+describe('first run with the demo programme', () => {
+  it('loads the 2022 Gò Dầu plan with its real units when asked', async () => {
+    const t = await buildApp();
+    try {
+      const token = await issueSetupToken(t.app.db);
+      const visitor = new Visitor(t.app);
+      const done = await visitor.submit(`/setup?token=${token}`, '/setup', { ...form, token, loadDemo: '1' });
+      expect(done.statusCode).toBe(303);
+      const units = await t.app.db.selectFrom('units').select('name').execute();
+      expect(units).toHaveLength(21);
+      expect(units.map((u) => u.name)).toContain('UBND xã Thanh Phước');
+      const people = await t.app.db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(people.n)).toBeGreaterThanOrEqual(55);
+      const plans = await visitor.get('/plans');
+      expect(plans.body).toContain('Minh họa');
+      expect(plans.body).toContain('Tuyên truyền cải cách hành chính');
+      const sessions = await t.app.db.selectFrom('sessions').select('id').execute();
+      expect(sessions).toHaveLength(3);
+    } finally {
+      await t.close();
+    }
+  });
+});

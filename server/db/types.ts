@@ -80,6 +80,7 @@ export interface DB {
   session_units: SessionUnitsTable;
   invitations: InvitationsTable;
   attendances: AttendancesTable;
+  people_imports: PeopleImportsTable;
 }
 
 export type UnitKind = 'office' | 'commune' | 'other';
@@ -202,4 +203,15 @@ export interface AttendancesTable {
   reason: Generated<string>;
   created_at: string;
   updated_at: string;
+}
+
+/** An uploaded people list awaiting confirmation; payload is the checked rows as JSON. */
+export interface PeopleImportsTable {
+  /** 128 random bits, base64url. */
+  id: string;
+  created_by: number;
+  created_at: string;
+  expires_at: string;
+  filename: string;
+  payload: string;
 }

@@ -1,4 +1,5 @@
 // HTML form helpers: schema errors become Vietnamese messages beside the fields; bad forms re-render with 422.
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.ts';
 
@@ -51,4 +52,51 @@ export function renderFormErrors(
 export function text(body: unknown, key: string): string {
   const value = (body as Record<string, unknown> | null | undefined)?.[key];
   return typeof value === 'string' ? value : '';
+}
+
+/** A body schema of optional text fields (and arrays of text) whose rules live in the services. */
+export function textFields(names: string[], arrays: string[] = []) {
+  return Type.Object(
+    {
+      ...Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String({ maxLength: 5000, errorMessage: 'Nội dung quá dài.' }))])),
+      ...Object.fromEntries(
+        arrays.map((n) => [n, Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 2000, errorMessage: 'Lựa chọn không hợp lệ.' }))]),
+      ),
+    },
+    { additionalProperties: Type.String({ maxLength: 5000 }) },
+  );
+}
+
+/** The string values of named fields of an untrusted body ('' when absent). */
+export function textsOf<K extends string>(body: unknown, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, text(body, name)])) as Record<K, string>;
+}
+
+/** A repeated field (checkboxes) of an untrusted body as a list of strings. */
+export function listOf(body: unknown, key: string): string[] {
+  const value = (body as Record<string, unknown> | null | undefined)?.[key];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * The post/redirect/get of every form: schema errors and service ValidationErrors re-render the page with 422,
+ * success flashes a message and redirects with 303 to where `action` says.
+ */
+export async function submitForm(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: { page: string; data: () => Promise<Record<string, unknown>> | Record<string, unknown>; action: () => Promise<string>; success: string },
+): Promise<FastifyReply> {
+  let location: string;
+  try {
+    const invalid = validationErrorOf(request);
+    if (invalid) throw invalid;
+    location = await form.action();
+  } catch (error) {
+    if (error instanceof ValidationError) return renderFormErrors(reply, form.page, await form.data(), error);
+    throw error;
+  }
+  reply.flash('success', form.success);
+  return reply.redirect(location, 303);
 }

@@ -7,6 +7,7 @@ import { saveAgencyProfile } from './agency.ts';
 import { CLI_ACTOR } from './audit.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount } from './users.ts';
+import { insertDemoPlan } from './demo-plan.ts';
 
 export const DEMO_PASSWORD = 'taphuan-demo';
 
@@ -23,7 +24,7 @@ export async function loadDemoData(db: Kysely<DB>): Promise<string> {
     throw new ConflictError('Hệ thống đã có tài khoản; dữ liệu minh họa chỉ nạp vào bản cài đặt mới (DATA_DIR trống).');
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction().execute(async (trx) => {
+  const plan = await db.transaction().execute(async (trx) => {
     await saveAgencyProfile(trx, CLI_ACTOR, {
       parentName: 'UBND TỈNH TÂY NINH',
       nameLines: ['ỦY BAN NHÂN DÂN', 'HUYỆN GÒ DẦU'],
@@ -39,10 +40,12 @@ export async function loadDemoData(db: Kysely<DB>): Promise<string> {
     for (const account of DEMO_ACCOUNTS) {
       await insertAccount(trx, CLI_ACTOR, { ...account, passwordHash, mustChangePassword: false });
     }
+    return insertDemoPlan(trx, CLI_ACTOR);
   });
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(10)} ${a.roles.join(', ')}`);
   return [
-    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022). Tài khoản, mật khẩu chung: ' + DEMO_PASSWORD,
+    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022): 21 đơn vị, ' + plan.people + ' đại biểu, kế hoạch với 2 đợt và 3 buổi.',
+    'Tài khoản, mật khẩu chung: ' + DEMO_PASSWORD,
     ...lines,
     'Chỉ dùng để tìm hiểu; đừng dùng dữ liệu minh họa trên máy chủ thật.',
   ].join('\n');

@@ -6,6 +6,7 @@ import {
   findPersonById,
   insertPerson,
   listPeople,
+  searchPeopleByNamePrefix,
   searchPeopleByTokens,
   updatePerson as updatePersonRow,
   type PersonWithUnit,
@@ -164,10 +165,13 @@ export async function searchPeople(
 ): Promise<PersonView[]> {
   const limit = options.limit ?? 50;
   const tokens = searchTokens(query).slice(0, 6);
-  const rows = tokens.length
-    ? await searchPeopleByTokens(db, tokens, { unitId: options.unitId, limit })
-    : await listPeople(db, { unitId: options.unitId, limit, offset: options.offset ?? 0 });
-  return rows.map(toPersonView);
+  if (tokens.length === 0) return (await listPeople(db, { unitId: options.unitId, limit, offset: options.offset ?? 0 })).map(toPersonView);
+  // Names typed from the start come first and in order; then names matching word by word ("tuyet", "huynh tuyet").
+  const byPrefix = await searchPeopleByNamePrefix(db, tokens.join(' '), { unitId: options.unitId, limit });
+  const seen = new Set(byPrefix.map((p) => p.id));
+  const byWords = byPrefix.length < limit ? await searchPeopleByTokens(db, tokens, { unitId: options.unitId, limit }) : [];
+  const more = byWords.filter((p) => !seen.has(p.id)).sort((a, b) => a.full_name_search.localeCompare(b.full_name_search));
+  return [...byPrefix, ...more].slice(0, limit).map(toPersonView);
 }
 
 export { countPeople };

@@ -10,6 +10,7 @@ import { recordAudit, type Actor } from './audit.ts';
 import { nowIso } from './clock.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount, validateNewAccount } from './users.ts';
+import { insertDemoPlan } from './demo-plan.ts';
 
 const SETUP_TOKEN_KEY = 'setup_token_sha256';
 
@@ -43,6 +44,8 @@ export interface SetupInput {
   token: string;
   admin: { username: string; fullName: string; password: string; confirmPassword: string };
   agency: AgencyInput;
+  /** Also load the 2022 Gò Dầu demo programme (units, people, a plan with two rounds). */
+  loadDemo?: boolean;
 }
 
 /** Creates the first admin and the agency profile in one transaction, then retires the token. */
@@ -79,6 +82,7 @@ export async function completeSetup(db: Kysely<DB>, ip: string | null, input: Se
     const actor: Actor = { userId: null, username: checkedAccount.username, ip };
     const id = await insertAccount(trx, actor, { ...checkedAccount, passwordHash, mustChangePassword: false });
     await saveAgencyProfile(trx, { ...actor, userId: id }, checkedProfile);
+    if (input.loadDemo) await insertDemoPlan(trx, { ...actor, userId: id });
     await deleteSetting(trx, SETUP_TOKEN_KEY);
     await recordAudit(trx, { ...actor, userId: id }, { action: 'setup.complete', entityType: 'setup' });
     return id;

@@ -35,35 +35,47 @@ export function listPeople(db: Executor, filter: { unitId?: number; limit: numbe
 }
 
 /**
- * People whose name has a word starting with each of the tokens (already search keys).
- * The longest token drives an index range scan on person_name_tokens; the others filter that small set,
- * so the cost follows the matches, not the size of the table.
+ * People whose whole normalized name starts with the key ("nguyen van a…"), in name order:
+ * an index range scan that stops after `limit` rows, whatever the size of the table.
  */
-export async function searchPeopleByTokens(
-  db: Executor,
-  tokens: string[],
-  options: { unitId?: number; limit: number },
-): Promise<PersonWithUnit[]> {
-  if (tokens.length === 0) return [];
+export function searchPeopleByNamePrefix(db: Executor, key: string, options: { unitId?: number; limit: number }): Promise<PersonWithUnit[]> {
+  let query = selectPeopleWithUnit(db).where('people.full_name_search', '>=', key).where('people.full_name_search', '<', `${key}\uffff`);
+  if (options.unitId) query = query.where('people.unit_id', '=', options.unitId);
+  return query.orderBy('people.full_name_search').limit(options.limit).execute();
+}
+
+/**
+ * People with a name word starting with each token (tokens are search keys), e.g. "tuyet" or "huynh tuyet".
+ * The longest token is read by range from the word index; each other token is checked per candidate
+ * through the person's own few words, and the scan stops after `limit` matches: the cost follows the
+ * answer, not the number of people.
+ */
+export function searchPeopleByTokens(db: Executor, tokens: string[], options: { unitId?: number; limit: number }): Promise<PersonWithUnit[]> {
+  if (tokens.length === 0) return Promise.resolve([]);
   const [driver, ...rest] = [...tokens].sort((a, b) => b.length - a.length) as [string, ...string[]];
-  let query = selectPeopleWithUnit(db).where('people.id', 'in', (eb) =>
-    eb
-      .selectFrom('person_name_tokens')
-      .select('person_id')
-      .where('token', '>=', driver)
-      .where('token', '<', `${driver}\uffff`),
-  );
+  let query = db
+    .selectFrom('person_name_tokens as t0')
+    .innerJoin('people', 'people.id', 't0.person_id')
+    .innerJoin('units', 'units.id', 'people.unit_id')
+    .selectAll('people')
+    .select(['units.name as unit_name', 'units.kind as unit_kind'])
+    .where('t0.token', '>=', driver)
+    .where('t0.token', '<', `${driver}\uffff`);
   for (const token of rest) {
-    query = query.where('people.id', 'in', (eb) =>
-      eb
-        .selectFrom('person_name_tokens')
-        .select('person_id')
-        .where('token', '>=', token)
-        .where('token', '<', `${token}\uffff`),
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('person_name_tokens as tn')
+          .select('tn.person_id')
+          .whereRef('tn.person_id', '=', 'people.id')
+          .where('tn.token', '>=', token)
+          .where('tn.token', '<', `${token}\uffff`),
+      ),
     );
   }
   if (options.unitId) query = query.where('people.unit_id', '=', options.unitId);
-  return query.orderBy('people.full_name_search').limit(options.limit).execute();
+  // A person with two words matching the driver ("Lê Lê") would come twice: distinct keeps one.
+  return query.distinct().limit(options.limit).execute();
 }
 
 export function findPeopleByPhoneDigits(db: Executor, digits: string[]): Promise<PersonWithUnit[]> {

@@ -1,12 +1,19 @@
 // Queries on units (đơn vị): offices and commune bodies.
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { DB, UnitsTable } from '../types.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type UnitRow = Selectable<UnitsTable>;
 
+/** Units print offices first, then communes, then others (the order of Vietnamese lists: I., II., III.). */
+export function unitKindRank(column: 'kind' | 'units.kind' = 'units.kind'): RawBuilder<number> {
+  return sql<number>`case ${sql.ref(column)} when 'office' then 0 when 'commune' then 1 else 2 end`;
+}
+
+export const UNIT_KIND_RANK: Record<string, number> = { office: 0, commune: 1, other: 2 };
+
 export function listUnits(db: Executor): Promise<UnitRow[]> {
-  return db.selectFrom('units').selectAll().orderBy('kind').orderBy('sort_order').orderBy('name').execute();
+  return db.selectFrom('units').selectAll().orderBy(unitKindRank('kind')).orderBy('sort_order').orderBy('name').execute();
 }
 
 export function findUnitById(db: Executor, id: number): Promise<UnitRow | undefined> {

@@ -38,6 +38,7 @@ export default async function setupRoutes(app: FastifyInstance) {
         token: text(body, 'token'),
         username: text(body, 'username'),
         fullName: text(body, 'fullName'),
+        loadDemo: text(body, 'loadDemo'),
         ...agencyInputFrom(body),
       };
       let userId: number;
@@ -53,6 +54,7 @@ export default async function setupRoutes(app: FastifyInstance) {
             confirmPassword: text(body, 'confirmPassword'),
           },
           agency: agencyInputFrom(body),
+          loadDemo: text(body, 'loadDemo') === '1',
         });
       } catch (error) {
         if (error instanceof ValidationError) {
@@ -62,7 +64,7 @@ export default async function setupRoutes(app: FastifyInstance) {
       }
       await request.session.regenerate();
       request.session.userId = userId;
-      reply.flash('success', 'Đã cài đặt xong. Chào mừng bạn đến với Tập huấn.');
+      reply.flash('success', text(body, 'loadDemo') === '1' ? 'Đã cài đặt xong và nạp dữ liệu minh họa năm 2022. Chào mừng bạn đến với Tập huấn.' : 'Đã cài đặt xong. Chào mừng bạn đến với Tập huấn.');
       return reply.redirect('/', 303);
     },
   );

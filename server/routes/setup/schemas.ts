@@ -10,4 +10,5 @@ export const SetupBody = Type.Object({
   password: Type.String({ maxLength: 200, errorMessage: 'Nhập mật khẩu.' }),
   confirmPassword: Type.String({ maxLength: 200, errorMessage: 'Nhập lại mật khẩu.' }),
   ...agencyFields,
+  loadDemo: Type.Optional(Type.String({ maxLength: 1 })),
 });
