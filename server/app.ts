@@ -23,6 +23,8 @@ import peopleRoutes from './routes/people/index.ts';
 import peopleImportRoutes from './routes/people-import/index.ts';
 import planRoutes from './routes/plans/index.ts';
 import sessionRoutes from './routes/sessions/index.ts';
+import invitationRoutes from './routes/invitation/index.ts';
+import letterRoutes from './routes/letters/index.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -125,6 +127,8 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(peopleImportRoutes);
   await app.register(planRoutes);
   await app.register(sessionRoutes);
+  await app.register(invitationRoutes);
+  await app.register(letterRoutes);
 
 }
 

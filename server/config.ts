@@ -36,6 +36,7 @@ const EnvSchema = Type.Object({
   UPLOAD_MAX_VIDEO_MB: Type.Integer({ default: 20480, minimum: 1, maximum: 1048576, errorMessage: 'phải là số MB từ 1 đến 1048576' }),
   LOGIN_MAX_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10000, errorMessage: 'phải là số nguyên dương' }),
   LOGIN_MAX_PER_ACCOUNT: Type.Integer({ default: 5, minimum: 1, maximum: 1000, errorMessage: 'phải là số nguyên dương' }),
+  FONT_DIR: Type.Optional(Type.String({ minLength: 1, errorMessage: 'phải là đường dẫn thư mục chứa phông chữ .ttf' })),
   DB_READERS: Type.Integer({ default: 2, minimum: 0, maximum: 16, errorMessage: 'phải là số nguyên từ 0 đến 16' }),
 });
 
@@ -58,6 +59,8 @@ export interface Config {
   loginMaxPerIp: number;
   loginMaxPerAccount: number;
   dbReaders: number;
+  /** A folder with Times New Roman (or another Times-metric face) to use for documents first. */
+  fontDir?: string;
 }
 
 /** Raised when the environment holds a value the app cannot start with. */
@@ -98,6 +101,7 @@ export function loadConfig(data: Record<string, string | undefined> = process.en
     loginMaxPerIp: env.LOGIN_MAX_PER_IP,
     loginMaxPerAccount: env.LOGIN_MAX_PER_ACCOUNT,
     dbReaders: env.DB_READERS,
+    fontDir: env.FONT_DIR,
   };
 }
 

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { isSetupNeeded, issueSetupToken } from './services/setup.ts';
+import { resolveFonts } from './documents/fonts.ts';
 
 let config: Config;
 try {
@@ -16,6 +17,8 @@ try {
 }
 
 const app = await createApp(config);
+const fonts = resolveFonts({ fontDir: config.fontDir });
+app.log.info({ family: fonts.family, source: fonts.source, skipped: fonts.skipped }, 'Phông chữ cho văn bản PDF');
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'stopping after an unexpected error');

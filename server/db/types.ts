@@ -81,6 +81,8 @@ export interface DB {
   invitations: InvitationsTable;
   attendances: AttendancesTable;
   people_imports: PeopleImportsTable;
+  letters: LettersTable;
+  invitation_tokens: InvitationTokensTable;
 }
 
 export type UnitKind = 'office' | 'commune' | 'other';
@@ -214,4 +216,44 @@ export interface PeopleImportsTable {
   expires_at: string;
   filename: string;
   payload: string;
+}
+
+export type LetterKind = 'giay-moi' | 'cong-van';
+export type LetterStatus = 'draft' | 'issued' | 'replaced';
+
+export interface LettersTable {
+  id: Generated<number>;
+  kind: LetterKind;
+  status: Generated<LetterStatus>;
+  year: number | null;
+  number: number | null;
+  /** "GM-UBND" for a giấy mời; "UBND-VP" style for a công văn. */
+  symbol: string;
+  /** YYYY-MM-DD, set when issued. */
+  issued_on: string | null;
+  round_id: number;
+  session_id: number | null;
+  /** The letter's whole content: editable while a draft, frozen once issued. */
+  content_json: string;
+  replaces_letter_id: number | null;
+  created_by: number | null;
+  issued_by: number | null;
+  created_at: string;
+  updated_at: string;
+  issued_at: string | null;
+}
+
+export type TokenStatus = 'active' | 'revoked' | 'replaced';
+
+export interface InvitationTokensTable {
+  id: Generated<number>;
+  invitation_id: number;
+  /** ≥ 128 random bits, base64url: the personal link. */
+  token: string;
+  /** 9 characters without look-alikes, typed at the door. */
+  short_code: string;
+  status: Generated<TokenStatus>;
+  letter_id: number | null;
+  created_at: string;
+  ended_at: string | null;
 }

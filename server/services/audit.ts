@@ -67,6 +67,9 @@ const ACTION_LABELS: Record<string, string> = {
   'invitation.create': 'Mời đại biểu',
   'invitation.status': 'Cập nhật trả lời lời mời',
   'invitation.substitute': 'Cử người đi thay',
+  'letter.draft': 'Lập bản nháp văn bản',
+  'letter.update_draft': 'Sửa bản nháp văn bản',
+  'letter.issue': 'Ban hành văn bản',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -79,6 +82,7 @@ const ENTITY_LABELS: Record<string, string> = {
   round: 'Đợt tập huấn',
   session: 'Buổi tập huấn',
   invitation: 'Lời mời',
+  letter: 'Văn bản',
 };
 
 // Field names as the forms label them, so the log reads in Vietnamese.
@@ -138,6 +142,8 @@ const FIELD_LABELS: Record<string, string> = {
   skippedDuplicates: 'Bỏ qua vì trùng',
   skippedErrors: 'Bỏ qua vì lỗi',
   skippedNoUnit: 'Bỏ qua vì chưa có đơn vị',
+  replaces: 'Thay thế văn bản',
+  codes: 'Số mã giấy mời đã cấp',
 };
 
 export interface AuditField {

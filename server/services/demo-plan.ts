@@ -5,6 +5,7 @@ import type { Actor } from './audit.ts';
 import { nowIso, vnLocalToIso } from './clock.ts';
 import { insertCheckedPerson } from './people.ts';
 import { insertCheckedUnit } from './units.ts';
+import { createDraft, defaultLetterForm, issueLetter } from './letters.ts';
 
 const OFFICES = [
   'Văn phòng HĐND và UBND huyện', 'Phòng Nội vụ', 'Phòng Tư pháp', 'Phòng Tài chính - Kế hoạch',
@@ -59,7 +60,7 @@ export async function insertDemoPlan(trx: Transaction<DB>, actor: Actor): Promis
 
   const rounds = [
     {
-      number: 1, title: 'Tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính (đợt 1)',
+      number: 1, title: 'Tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính',
       topics: ['Kế hoạch cải cách hành chính năm 2022 của huyện', 'Rà soát, đơn giản hóa thủ tục hành chính', 'Cách tra cứu và công khai thủ tục hành chính'],
       sessions: [
         { date: '2022-05-12', start: '07:30', end: '11:00', venue: 'Hội trường UBND huyện Gò Dầu', audience: 'office' as const },
@@ -67,7 +68,7 @@ export async function insertDemoPlan(trx: Transaction<DB>, actor: Actor): Promis
       ],
     },
     {
-      number: 2, title: 'Tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính (đợt 2)',
+      number: 2, title: 'Tập huấn dịch vụ công trực tuyến và tiếp nhận phản ánh, kiến nghị về thủ tục hành chính',
       topics: ['Dịch vụ công trực tuyến và Cổng Hành chính công tỉnh', 'Tiếp nhận, xử lý phản ánh, kiến nghị về thủ tục hành chính'],
       sessions: [{ date: '2022-09-15', start: '13:30', end: '16:30', venue: 'Hội trường Trung tâm Chính trị huyện', audience: 'all' as const }],
     },
@@ -103,4 +104,20 @@ export async function insertDemoPlan(trx: Transaction<DB>, actor: Actor): Promis
 /** True when a demo plan is already there (the demo loads once). */
 export async function hasDemoPlan(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
   return Boolean(await db.selectFrom('plans').select('id').where('is_demo', '=', 1).executeTakeFirst());
+}
+
+/** Round 1's giấy mời issued (with the appendix and personal codes), round 2's left as a draft. */
+export async function insertDemoLetters(db: Kysely<DB>, actor: Actor, planId: number): Promise<void> {
+  const sessions = await db
+    .selectFrom('sessions')
+    .innerJoin('rounds', 'rounds.id', 'sessions.round_id')
+    .where('rounds.plan_id', '=', planId)
+    .select(['sessions.id', 'rounds.number'])
+    .orderBy('sessions.starts_at')
+    .execute();
+  for (const session of sessions) {
+    const form = await defaultLetterForm(db, session.id);
+    const id = await createDraft(db, actor, { sessionId: session.id, kind: 'giay-moi', form });
+    if (session.number === 1) await issueLetter(db, actor, id, { issuedOn: '2022-05-06' });
+  }
 }

@@ -8,6 +8,7 @@ import { formatVnRange, isoToVnParts, nowIso, vnLocalToIso } from './clock.ts';
 import { SESSION_STATUS_LABELS, getPlan, getRound } from './plans.ts';
 import { requirePerson } from './people.ts';
 import { cleanText, searchKey } from './text.ts';
+import { endCodes, issueCodes } from './invitation-codes.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -266,6 +267,16 @@ export async function substituteInvitation(db: Kysely<DB>, actor: Actor, id: num
       .values({ session_id: invitation.session_id, person_id: replacementId, unit_id: invitation.unit_id, replaces_invitation_id: id, created_at: now, updated_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
+    // The absent person's personal code stops working; the substitute gets one if letters are already out.
+    await endCodes(trx, id, 'replaced');
+    const letter = await trx
+      .selectFrom('letters')
+      .select('id')
+      .where('status', '=', 'issued')
+      .where((eb) => eb.or([eb('session_id', '=', invitation.session_id), eb.and([eb('session_id', 'is', null), eb('round_id', '=', eb.selectFrom('sessions').select('round_id').where('id', '=', invitation.session_id))])]))
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (letter) await issueCodes(trx, [newId], letter.id);
     await recordAudit(trx, actor, {
       action: 'invitation.substitute',
       entityType: 'invitation',

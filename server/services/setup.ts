@@ -10,7 +10,7 @@ import { recordAudit, type Actor } from './audit.ts';
 import { nowIso } from './clock.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount, validateNewAccount } from './users.ts';
-import { insertDemoPlan } from './demo-plan.ts';
+import { insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
 
 const SETUP_TOKEN_KEY = 'setup_token_sha256';
 
@@ -76,15 +76,18 @@ export async function completeSetup(db: Kysely<DB>, ip: string | null, input: Se
   const passwordHash = await hashPassword(input.admin.password);
   const checkedAccount = account;
   const checkedProfile = profile;
-  return db.transaction().execute(async (trx) => {
+  let demoPlanId: number | undefined;
+  const userId = await db.transaction().execute(async (trx) => {
     // Checked again inside the transaction: two setup forms sent at once must not make two admins.
     if ((await countUsers(trx)) > 0) throw new ForbiddenError('Hệ thống đã được cài đặt.');
     const actor: Actor = { userId: null, username: checkedAccount.username, ip };
     const id = await insertAccount(trx, actor, { ...checkedAccount, passwordHash, mustChangePassword: false });
     await saveAgencyProfile(trx, { ...actor, userId: id }, checkedProfile);
-    if (input.loadDemo) await insertDemoPlan(trx, { ...actor, userId: id });
+    if (input.loadDemo) demoPlanId = (await insertDemoPlan(trx, { ...actor, userId: id })).planId;
     await deleteSetting(trx, SETUP_TOKEN_KEY);
     await recordAudit(trx, { ...actor, userId: id }, { action: 'setup.complete', entityType: 'setup' });
     return id;
   });
+  if (demoPlanId) await insertDemoLetters(db, { userId, username: checkedAccount.username, ip }, demoPlanId);
+  return userId;
 }

@@ -58,3 +58,29 @@ export class Visitor {
     return this.post(actionUrl, { ...form, _csrf: csrfFrom(page.body) });
   }
 }
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The values a browser would send from a page's form fields (text inputs, text areas, checked boxes). */
+export function formValues(html: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [tag] of html.matchAll(/<input\b[^>]*>/g)) {
+    const name = /\bname="([^"]+)"/.exec(tag)?.[1];
+    if (!name || name === '_csrf') continue;
+    if (/\btype="(checkbox|radio)"/.test(tag) && !/\bchecked\b/.test(tag)) continue;
+    values[name] = decodeEntities(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+  }
+  for (const [, attrs, body] of html.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+    const name = /\bname="([^"]+)"/.exec(attrs ?? '')?.[1];
+    if (name) values[name] = decodeEntities(body ?? '');
+  }
+  return values;
+}

@@ -11,6 +11,7 @@ import {
   substituteInvitation, uninviteUnit, updateSession, type SessionInput,
 } from '../../services/sessions.ts';
 import { SESSION_STATUS_LABELS } from '../../services/plans.ts';
+import { listLetters } from '../../services/letters.ts';
 
 const FIELDS = ['date', 'startTime', 'endTime', 'venue', 'chair', 'capacity', 'checkinOpensMinutes', 'lateAfterMinutes', 'status', 'notes'] as const;
 const statusOptions = SESSION_STATUSES.map((value) => ({ value, label: SESSION_STATUS_LABELS[value] }));
@@ -69,6 +70,7 @@ export default async function sessionRoutes(app: FastifyInstance) {
         q,
         found,
         replacing: session.invitations.find((i) => i.id === request.query.replace) ?? null,
+        letters: await listLetters(app.db, { sessionId: session.id, includeDrafts: true }),
         unitGroups: await unitChoices(app.db),
         canManage: request.user!.roles.includes('organizer'),
       });

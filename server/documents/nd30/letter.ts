@@ -1,0 +1,302 @@
+// The letters themselves: giấy mời (Mẫu 1.7) and công văn triệu tập, as streamed PDFs.
+import type { Readable } from 'node:stream';
+import { drawInviteeAppendix } from './appendix.ts';
+import { Nd30Canvas, type CanvasOptions, type DocumentLayout } from './canvas.ts';
+import { lineHeight } from './config.ts';
+import { documentSymbol, formatDocumentDate, formatNumberLine, formatNumberSymbol, formatPlaceDate, formatSessionTime, nfc } from './format.ts';
+import { drawHeading, upper } from './heading.ts';
+import { drawLine, plainText, wrapBalanced, wrapText, type FlowLine, type RichText, type TextRun } from './text-flow.ts';
+import type { InvitationLetter, Letter, OfficialLetter } from './types.ts';
+
+/** How to render: fonts, configuration; everything optional. */
+export type LetterRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config'>;
+
+/** "GM-UBND" or "UBND-VP": the symbol after the number. */
+export function letterSymbol(letter: Letter): string {
+  return letter.kind === 'giay-moi' ? documentSymbol('giay-moi', letter.agency.symbol) : documentSymbol('cong-van', letter.agency.symbol, letter.draftingUnit);
+}
+
+/** A draft shows no number: it has none yet, or it is explicitly a preview. */
+export function isDraft(letter: Letter): boolean {
+  return Boolean(letter.preview) || letter.number == null;
+}
+
+function trimEnd(text: string): string {
+  return nfc(text).trim().replace(/[\s.;,:]+$/u, '');
+}
+
+/** Appends "./." to a paragraph's last run (the decree's end of a document's body). */
+function withEndMark(text: RichText): RichText {
+  if (typeof text === 'string') return `${trimEnd(text)}./.`;
+  const runs: TextRun[] = text.map((run) => ({ ...run }));
+  const last = runs.at(-1);
+  if (last) last.text = `${trimEnd(last.text)}./.`;
+  return runs;
+}
+
+/** The giấy mời's body paragraphs in order (Mẫu 1.7), the last one ending with "./.". */
+export function invitationParagraphs(letter: InvitationLetter): RichText[] {
+  const hasList = Boolean(letter.appendix?.groups.some((group) => group.invitees.length > 0));
+  const paragraphs: RichText[] = [...(letter.basis ?? [])];
+  paragraphs.push(`${nfc(letter.issuerName).trim()} trân trọng kính mời: ${trimEnd(letter.invitees)}${hasList ? ' (có danh sách kèm theo)' : ''}.`);
+  paragraphs.push(`Tới dự ${trimEnd(letter.event)}.`);
+  if (letter.chair?.trim()) paragraphs.push(`Chủ trì: ${trimEnd(letter.chair)}.`);
+  paragraphs.push(`Thời gian: ${formatSessionTime(letter.time)}.`);
+  paragraphs.push(`Địa điểm: ${trimEnd(letter.venue)}.`);
+  paragraphs.push(...(letter.notes ?? []));
+  paragraphs[paragraphs.length - 1] = withEndMark(paragraphs[paragraphs.length - 1]!);
+  return paragraphs;
+}
+
+/** The công văn's paragraphs, the last one ending with "./.". */
+export function officialParagraphs(letter: OfficialLetter): RichText[] {
+  const paragraphs = [...letter.paragraphs];
+  if (paragraphs.length === 0) throw new Error('a công văn needs at least one paragraph');
+  paragraphs[paragraphs.length - 1] = withEndMark(paragraphs[paragraphs.length - 1]!);
+  return paragraphs;
+}
+
+/** The "Kèm theo …" reference of the appendix: "Kèm theo Giấy mời số 12/GM-UBND ngày 06 tháng 5 năm 2022 của Ủy ban nhân dân huyện Gò Dầu". */
+export function appendixReference(letter: Letter): string {
+  const type = letter.kind === 'giay-moi' ? 'Giấy mời' : 'Công văn';
+  const number = formatNumberSymbol(isDraft(letter) ? null : letter.number, letterSymbol(letter));
+  return `Kèm theo ${type} số ${number} ${formatDocumentDate(letter.date)} của ${nfc(letter.issuerName).trim()}`;
+}
+
+/** The Nơi nhận lines: "- …;" each, the last "- Lưu: VT, …". */
+export function recipientLines(letter: Letter): string[] {
+  const lines = letter.recipients
+    .map((recipient) => nfc(recipient).trim().replace(/^[-–•]\s*/u, ''))
+    .map(trimEnd)
+    .filter((recipient) => recipient.length > 0)
+    .map((recipient) => `- ${recipient};`);
+  lines.push(`- Lưu: ${trimEnd(letter.archive?.trim() || 'VT')}.`);
+  return lines;
+}
+
+/** Vertical flow of the body over pages. */
+class BodyFlow {
+  y: number;
+  constructor(readonly canvas: Nd30Canvas, y: number) {
+    this.y = y;
+  }
+
+  get size(): number {
+    return this.canvas.config.sizes.body.value;
+  }
+
+  get pitch(): number {
+    return lineHeight(this.canvas.config, this.size, this.canvas.config.body.lineSpacing.value);
+  }
+
+  get room(): number {
+    return this.canvas.area.bottom - this.y;
+  }
+
+  get pageRoom(): number {
+    return this.canvas.area.bottom - this.canvas.area.top;
+  }
+
+  nextPage(): void {
+    this.canvas.newPage();
+    this.y = this.canvas.area.top;
+  }
+
+  lines(text: RichText, indent = true): FlowLine[] {
+    return wrapText(this.canvas, text, { size: this.size, width: this.canvas.width, firstIndent: indent ? this.canvas.config.body.firstLineIndent : 0 });
+  }
+
+  drawLines(lines: FlowLine[], role: string, align: 'justify' | 'left' | 'center' = 'justify', x = this.canvas.area.left, width = this.canvas.width): void {
+    const { canvas, size, pitch } = this;
+    const leading = (pitch - canvas.ascent({ size }) - canvas.descent({ size })) / 2;
+    for (const line of lines) {
+      drawLine(canvas, line, { x, width, baseline: this.y + leading + canvas.ascent({ size }), size, align, role });
+      this.y += pitch;
+    }
+  }
+
+  /** A paragraph over pages: at least two lines at a page's foot and two at the next page's top. */
+  paragraph(lines: FlowLine[], role = 'body-line'): void {
+    let rest = lines;
+    while (rest.length > 0) {
+      const fits = Math.floor((this.room + 0.01) / this.pitch);
+      if (fits >= rest.length) {
+        this.drawLines(rest, role);
+        break;
+      }
+      let here = Math.min(fits, rest.length - 2);
+      const atPageTop = this.y <= this.canvas.area.top + 0.01;
+      if (here < 2 && !atPageTop) here = 0;
+      if (atPageTop) here = Math.max(here, Math.min(fits, rest.length), 1);
+      this.drawLines(rest.slice(0, here), role);
+      rest = rest.slice(here);
+      if (rest.length > 0) this.nextPage();
+    }
+    this.y += this.canvas.config.body.paragraphSpacing.value;
+  }
+}
+
+/** The signing block and Nơi nhận, measured before drawing so they can be kept with the last paragraph. */
+function signature(canvas: Nd30Canvas, letter: Letter) {
+  const { config } = canvas;
+  const sizes = config.sizes;
+  const authority = (letter.signer?.authorityLines ?? letter.agency.signerAuthorityLines).map(upper).filter(Boolean);
+  const signerName = nfc(letter.signer?.name ?? letter.agency.signerName).trim();
+  const authorityStyle = { size: sizes.authority.value, face: 'bold' as const };
+  const nameStyle = { size: sizes.signerName.value, face: 'bold' as const };
+  const labelStyle = { size: sizes.recipientsLabel.value, face: 'boldItalic' as const };
+  const listSize = sizes.recipients.value;
+  const left = { x: canvas.area.left, width: config.columns.left };
+  const right = { x: canvas.area.left + config.columns.left, width: canvas.width - config.columns.left };
+  const authorityPitch = lineHeight(config, authorityStyle.size);
+  const listPitch = lineHeight(config, listSize);
+  const dash = canvas.measure('- ', { size: listSize });
+  const recipients = recipientLines(letter).flatMap((line) => wrapText(canvas, line, { size: listSize, width: left.width - 4, restIndent: dash }));
+
+  const firstBaselineOffset = canvas.ascent(authorityStyle);
+  const lastAuthorityOffset = firstBaselineOffset + (authority.length - 1) * authorityPitch;
+  const nameOffset = lastAuthorityOffset + canvas.descent(authorityStyle) + config.spacing.signatureGap.value + canvas.ascent(nameStyle);
+  const rightHeight = nameOffset + canvas.descent(nameStyle);
+  const listStart = firstBaselineOffset + lineHeight(config, labelStyle.size);
+  const leftHeight = listStart + (recipients.length - 1) * listPitch + canvas.descent({ size: listSize });
+  const height = Math.max(rightHeight, leftHeight);
+
+  const draw = (top: number) => {
+    const baseline = top + firstBaselineOffset;
+    authority.forEach((line, index) => {
+      canvas.text(line, authorityStyle, { ...right, align: 'center', baseline: baseline + index * authorityPitch, role: 'authority' });
+    });
+    canvas.text(signerName, nameStyle, { ...right, align: 'center', baseline: top + nameOffset, role: 'signer-name' });
+    canvas.text('Nơi nhận:', labelStyle, { x: left.x, baseline, role: 'recipients-label' });
+    recipients.forEach((line, index) => {
+      drawLine(canvas, line, { x: left.x, width: left.width, baseline: top + listStart + index * listPitch, size: listSize, align: 'left', role: 'recipient' });
+    });
+  };
+  return { height, draw };
+}
+
+/** Lays the whole letter (and its appendix) out on a canvas. */
+function drawLetter(canvas: Nd30Canvas, letter: Letter): void {
+  const { config, area } = canvas;
+  const draft = isDraft(letter);
+  const symbol = letterSymbol(letter);
+  canvas.newPage('letter');
+  let y = drawHeading(canvas, {
+    parentName: letter.agency.parentName,
+    nameLines: letter.agency.nameLines,
+    numberLine: formatNumberLine(draft ? null : letter.number, symbol),
+    placeDate: formatPlaceDate(letter.agency.placeName, letter.date),
+    subjectLine: letter.kind === 'cong-van' ? `V/v ${nfc(letter.subject).trim().replace(/^V\/v\s*/iu, '')}` : undefined,
+  });
+
+  const flow = new BodyFlow(canvas, y + config.spacing.beforeDocType);
+  let paragraphs: RichText[];
+  if (letter.kind === 'giay-moi') {
+    const size = config.sizes.docType.value;
+    const typeBox = canvas.text('GIẤY MỜI', { size, face: 'bold' }, { x: area.left, width: canvas.width, align: 'center', baseline: flow.y + canvas.ascent({ size, face: 'bold' }), role: 'doc-type' });
+    y = typeBox.y + lineHeight(config, size);
+    if (letter.summary?.trim()) {
+      const summarySize = config.sizes.summary.value;
+      const summaryWidth = canvas.width * config.shares.summary;
+      const boxes = wrapBalanced(canvas, letter.summary, { size: summarySize, face: 'bold', width: summaryWidth }).map((line, index) =>
+        drawLine(canvas, line, {
+          x: area.left + (canvas.width - summaryWidth) / 2,
+          width: summaryWidth,
+          baseline: y + canvas.ascent({ size: summarySize }) + index * lineHeight(config, summarySize),
+          size: summarySize,
+          align: 'center',
+          role: 'summary',
+        }),
+      );
+      const last = boxes.at(-1)!;
+      const widest = Math.max(...boxes.map((box) => box.width));
+      const rule = canvas.ruleUnder({ ...last, face: 'bold', x: area.left, width: canvas.width }, widest * config.rules.shortRatio.value, 'summary-rule');
+      y = rule.y + rule.height;
+    } else {
+      y = typeBox.y + typeBox.height;
+    }
+    flow.y = y + config.spacing.afterSummary;
+    paragraphs = invitationParagraphs(letter);
+  } else {
+    drawAddressees(canvas, flow, letter.addressees);
+    paragraphs = officialParagraphs(letter);
+  }
+
+  for (const paragraph of paragraphs.slice(0, -1)) flow.paragraph(flow.lines(paragraph));
+  keepWithSignature(flow, flow.lines(paragraphs.at(-1)!), signature(canvas, letter));
+
+  const appendix = letter.appendix;
+  if (appendix && appendix.groups.some((group) => group.invitees.length > 0)) {
+    drawInviteeAppendix(canvas, appendix, appendixReference(letter), 'appendix-1');
+  }
+}
+
+/** "Kính gửi: …": one addressee on the line, several as a list of "- …;" beside the label. */
+function drawAddressees(canvas: Nd30Canvas, flow: BodyFlow, addressees: string[]): void {
+  const names = addressees.map((name) => trimEnd(name.replace(/^[-–•]\s*/u, ''))).filter(Boolean);
+  if (names.length === 0) throw new Error('a công văn needs at least one addressee (Kính gửi)');
+  const size = flow.size;
+  const label = 'Kính gửi:';
+  const labelWidth = canvas.measure(`${label} `, { size });
+  const items = names.length === 1 ? [`${names[0]}.`] : names.map((name, index) => `- ${name}${index === names.length - 1 ? '.' : ';'}`);
+  const widest = Math.max(...items.map((item) => canvas.measure(item, { size })));
+  const blockWidth = Math.min(canvas.width - canvas.config.body.firstLineIndent, labelWidth + widest);
+  const x = canvas.area.left + Math.max(canvas.config.body.firstLineIndent, (canvas.width - blockWidth) / 2);
+  const itemX = x + labelWidth;
+  const itemWidth = canvas.area.right - itemX;
+  const leading = (flow.pitch - canvas.ascent({ size }) - canvas.descent({ size })) / 2;
+  canvas.text(label, { size }, { x, baseline: flow.y + leading + canvas.ascent({ size }), role: 'addressee-label' });
+  for (const item of items) {
+    const lines = wrapText(canvas, item, { size, width: itemWidth, restIndent: names.length > 1 ? canvas.measure('- ', { size }) : 0 });
+    flow.drawLines(lines, 'addressee', 'left', itemX, itemWidth);
+  }
+  flow.y += canvas.config.body.paragraphSpacing.value + canvas.config.spacing.afterAddressees;
+}
+
+/**
+ * The last paragraph and the signing block stay on one page: when they do not fit, the paragraph moves
+ * with the block to the next page (a paragraph too long for that keeps as many of its last lines with the block as fit).
+ */
+function keepWithSignature(flow: BodyFlow, lines: FlowLine[], block: { height: number; draw(top: number): void }): void {
+  const { config } = flow.canvas;
+  const blockRoom = config.spacing.beforeSignature + block.height;
+  const linesHeight = lines.length * flow.pitch;
+  if (linesHeight + blockRoom > flow.room + 0.01) {
+    const onFreshPage = Math.floor((flow.pageRoom - blockRoom + 0.01) / flow.pitch);
+    if (lines.length <= onFreshPage) {
+      flow.nextPage();
+    } else {
+      const withBlock = Math.max(2, onFreshPage);
+      flow.paragraph(lines.slice(0, lines.length - withBlock));
+      flow.y -= config.body.paragraphSpacing.value;
+      flow.nextPage();
+      lines = lines.slice(lines.length - withBlock);
+    }
+  }
+  flow.drawLines(lines, 'body-line');
+  flow.y += config.spacing.beforeSignature;
+  block.draw(flow.y);
+  flow.y += block.height;
+}
+
+function canvasFor(letter: Letter, options: LetterRenderOptions, trace: boolean): Nd30Canvas {
+  const title = letter.kind === 'giay-moi' ? `Giấy mời ${plainText(letter.summary ?? letter.event)}` : `V/v ${plainText(letter.subject)}`;
+  return new Nd30Canvas({ ...options, preview: isDraft(letter), trace, title, author: letter.issuerName });
+}
+
+/** The letter as a PDF stream (pdfkit's document, ended): heading, body, signature, and the invitee appendix if any. */
+export function renderLetterPdf(letter: Letter, options: LetterRenderOptions = {}): Readable {
+  const canvas = canvasFor(letter, options, false);
+  drawLetter(canvas, letter);
+  canvas.doc.end();
+  return canvas.doc;
+}
+
+/** The same rendering with every box recorded, for layout checks; the PDF bytes are discarded. */
+export function traceLetterLayout(letter: Letter, options: LetterRenderOptions = {}): DocumentLayout {
+  const canvas = canvasFor(letter, options, true);
+  drawLetter(canvas, letter);
+  canvas.doc.end();
+  canvas.doc.resume();
+  return canvas.layout();
+}

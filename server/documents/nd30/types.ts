@@ -1,0 +1,137 @@
+// The data the document builders take. Plain values only (strings, numbers, ISO dates): the services
+// build them from the database; nothing here knows about tables or requests.
+import type { SessionTime } from './format.ts';
+import type { RichText } from './text-flow.ts';
+
+/**
+ * The issuing body as printed. Field names match the agency profile (AgencyProfile), so the profile
+ * can be passed as it is.
+ */
+export interface LetterAgency {
+  /** Parent body ("UBND TỈNH TÂY NINH"); empty for none. Printed in upper case. */
+  parentName?: string;
+  /** Issuing body, one printed line each ("ỦY BAN NHÂN DÂN", "HUYỆN GÒ DẦU"). Printed in upper case, bold. */
+  nameLines: string[];
+  /** Place name without its unit noun ("Gò Dầu", "Phường 3"). */
+  placeName: string;
+  /** Abbreviation used in document symbols ("UBND"). */
+  symbol: string;
+  /** Signing authority lines ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"). */
+  signerAuthorityLines: string[];
+  signerName: string;
+}
+
+/** One person on the invitee list (Mẫu 2.1 appendix). */
+export interface Invitee {
+  name: string;
+  position?: string;
+  unit?: string;
+}
+
+/** A group of the list: its heading is data ("Cơ quan chuyên môn thuộc UBND huyện"); numbered I, II, … in order. */
+export interface InviteeGroup {
+  heading: string;
+  invitees: Invitee[];
+}
+
+/** The invitee list appended to the letter. */
+export interface InviteeAppendix {
+  /** Title, printed in upper case ("Danh sách đại biểu được mời dự tập huấn …"). */
+  title: string;
+  groups: InviteeGroup[];
+}
+
+/** What every letter has. */
+export interface LetterCommon {
+  agency: LetterAgency;
+  /**
+   * Issuing body's name in running text ("Ủy ban nhân dân huyện Gò Dầu"): it opens the invitation
+   * ("… trân trọng kính mời") and closes the appendix reference ("… của Ủy ban nhân dân huyện Gò Dầu").
+   */
+  issuerName: string;
+  /** Number from the letter register; null or absent on a draft. */
+  number?: number | null;
+  /** Issue date: "2022-05-06" (Vietnam's calendar) or an instant. */
+  date: string;
+  /**
+   * Draft: the number left blank and a grey "BẢN XEM TRƯỚC" in the top margin. A letter without a number
+   * is always shown as a draft.
+   */
+  preview?: boolean;
+  /** Overrides the agency's default signer. */
+  signer?: { authorityLines: string[]; name: string };
+  /** "Nơi nhận" list, one recipient each, without the leading "- " or trailing ";" ("Như trên", "Phòng Nội vụ"). */
+  recipients: string[];
+  /** Archive line after "Lưu: " ("VT, VP"); "VT" when absent. */
+  archive?: string;
+  /** Invitee list, appended as Mẫu 2.1 when it has at least one person. */
+  appendix?: InviteeAppendix;
+}
+
+/** Giấy mời (Mẫu 1.7). */
+export interface InvitationLetter extends LetterCommon {
+  kind: 'giay-moi';
+  /** Trích yếu under "GIẤY MỜI" ("Tham dự lớp tập huấn nghiệp vụ cải cách hành chính năm 2022"); optional. */
+  summary?: string;
+  /** Opening basis, e.g. "Thực hiện Kế hoạch số 1183/KH-UBND ngày 08/4/2022 của … về …;". */
+  basis?: RichText[];
+  /** Who is invited, after "trân trọng kính mời:" ("Thủ trưởng các cơ quan chuyên môn thuộc UBND huyện; …"). */
+  invitees: string;
+  /** What to attend, after "Tới dự " ("lớp tập huấn nghiệp vụ cải cách hành chính năm 2022"). */
+  event: string;
+  /** Who chairs ("Đồng chí Nguyễn Văn Minh - Phó Chủ tịch UBND huyện"); optional. */
+  chair?: string;
+  time: SessionTime;
+  venue: string;
+  /** Notes paragraphs (what to bring, contact person); the last one ends with "./.". */
+  notes?: RichText[];
+}
+
+/** Công văn triệu tập: "V/v …" under Số, "Kính gửi:", then free paragraphs. */
+export interface OfficialLetter extends LetterCommon {
+  kind: 'cong-van';
+  /** Drafting unit's abbreviation for the symbol ("VP" → "12/UBND-VP"). */
+  draftingUnit?: string;
+  /** Summary after "V/v " ("triệu tập cán bộ, công chức tham dự lớp tập huấn …"). */
+  subject: string;
+  /** One addressee ("Phòng Nội vụ huyện") or several, listed under "Kính gửi:" as "- …;". */
+  addressees: string[];
+  paragraphs: RichText[];
+}
+
+export type Letter = InvitationLetter | OfficialLetter;
+
+/** What a personal invitation slip shows for its session. */
+export interface SlipEvent {
+  /** "Lớp tập huấn nghiệp vụ cải cách hành chính năm 2022 (Đợt 1)". */
+  title: string;
+  time: SessionTime;
+  venue: string;
+}
+
+/** One personal invitation slip. */
+export interface InvitationSlip {
+  name: string;
+  position?: string;
+  unit?: string;
+  /** What the QR code encodes: the personal check-in URL. */
+  url: string;
+  /** The short typed code (printed grouped: "K7P-M4Q-9X"). ASCII letters and digits. */
+  code: string;
+  /** A slip for another session than the options' default. */
+  event?: SlipEvent;
+}
+
+/** What all slips of one print share. */
+export interface SlipsOptions {
+  /** Printed as the slips' heading (upper case): parent body and issuing body lines. */
+  agency: Pick<LetterAgency, 'parentName' | 'nameLines'>;
+  event: SlipEvent;
+  /** "Kèm theo Giấy mời số 12/GM-UBND ngày 06 tháng 5 năm 2022 của Ủy ban nhân dân huyện Gò Dầu" (italic, at the foot). */
+  reference?: string;
+  /** Where a person can type the code instead of scanning ("taphuan.godau.gov.vn/ma"). */
+  codeHint?: string;
+  /** Slips per A4 page: 2 (A5 each) or 3 (default). */
+  perPage?: 2 | 3;
+  fontDir?: string;
+}
