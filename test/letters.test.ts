@@ -198,6 +198,20 @@ describe('letters: drafts, the register, issuing, personal codes', () => {
     const active = await t.app.db.selectFrom('invitation_tokens').select('token').where('status', '=', 'active').execute();
     expect(active).toHaveLength(2);
     for (const { token } of active) expect((await visitor.get(`/i/${token}`)).statusCode).toBe(200);
+
+    // Staff revoke one code (a lost slip): the link says so; then they issue a fresh one.
+    const target = await t.app.db.selectFrom('invitation_tokens').select(['invitation_id', 'token']).where('status', '=', 'active').executeTakeFirstOrThrow();
+    await organizer.submit(`/sessions/${sessionId}`, `/invitations/${target.invitation_id}/revoke-code`, {});
+    const revoked = await visitor.get(`/i/${target.token}`);
+    expect(revoked.statusCode).toBe(410);
+    expect(revoked.body).toContain('đã bị thu hồi');
+    const again = await organizer.submit(`/sessions/${sessionId}`, `/invitations/${target.invitation_id}/revoke-code`, {});
+    expect(again.statusCode).toBe(409);
+    await organizer.submit(`/sessions/${sessionId}`, `/invitations/${target.invitation_id}/reissue-code`, {});
+    const fresh = await t.app.db.selectFrom('invitation_tokens').select('token').where('invitation_id', '=', target.invitation_id).where('status', '=', 'active').executeTakeFirstOrThrow();
+    expect(fresh.token).not.toBe(target.token);
+    expect((await visitor.get(`/i/${fresh.token}`)).statusCode).toBe(200);
+    expect((await organizer.get(`/sessions/${sessionId}`)).body).toContain('Thu hồi mã');
   });
 
   it('rate-limits short-code lookups from one address', async () => {

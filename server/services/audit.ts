@@ -70,6 +70,8 @@ const ACTION_LABELS: Record<string, string> = {
   'letter.draft': 'Lập bản nháp văn bản',
   'letter.update_draft': 'Sửa bản nháp văn bản',
   'letter.issue': 'Ban hành văn bản',
+  'invitation.revoke_code': 'Thu hồi mã giấy mời',
+  'invitation.reissue_code': 'Cấp lại mã giấy mời',
 };
 
 const ENTITY_LABELS: Record<string, string> = {

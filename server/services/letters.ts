@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { getAgencyProfile, type AgencyProfile } from './agency.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { formatDateTime, isoToVnParts, nowIso } from './clock.ts';
-import { findActiveCodes, issueCodes } from './invitation-codes.ts';
+import { endCodes, findActiveCodes, issueCodes } from './invitation-codes.ts';
 import { invitationUrl } from './invitation-page.ts';
 import { getPlan, getRound } from './plans.ts';
 import { cleanLines, cleanText } from './text.ts';
@@ -439,4 +439,23 @@ export async function listLetters(
 export async function listLetterYears(db: Kysely<DB>): Promise<number[]> {
   const rows = await db.selectFrom('letters').select('year').distinct().where('year', 'is not', null).orderBy('year', 'desc').execute();
   return rows.map((r) => Number(r.year));
+}
+
+/** Staff end one invitee's personal code (a lost or shared slip); optionally a new one is issued at once. */
+export async function revokeInvitationCode(db: Kysely<DB>, actor: Actor, invitationId: number, reissue: boolean): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const invitation = await trx.selectFrom('invitations').select(['id', 'session_id', 'status']).where('id', '=', invitationId).executeTakeFirst();
+    if (!invitation) throw new NotFoundError('Không tìm thấy lời mời.');
+    const active = await findActiveCodes(trx, [invitationId]);
+    if (!active.has(invitationId) && !reissue) throw new ConflictError('Người này chưa có mã giấy mời đang hiệu lực.');
+    await endCodes(trx, invitationId, 'revoked');
+    if (reissue) {
+      if (invitation.status !== 'invited' && invitation.status !== 'confirmed') throw new ConflictError('Chỉ cấp mã cho người đang được mời.');
+      const letter = await trx.selectFrom('letters').select('id').where('session_id', '=', invitation.session_id).where('status', '=', 'issued').orderBy('id', 'desc').executeTakeFirst();
+      if (!letter) throw new ConflictError('Buổi này chưa có giấy mời được ban hành; mã được cấp khi ban hành.');
+      await issueCodes(trx, [invitationId], letter.id);
+    }
+    await recordAudit(trx, actor, { action: reissue ? 'invitation.reissue_code' : 'invitation.revoke_code', entityType: 'invitation', entityId: invitationId });
+    return invitation.session_id;
+  });
 }

@@ -8,7 +8,7 @@ import { formatVnRange, isoToVnParts, nowIso, vnLocalToIso } from './clock.ts';
 import { SESSION_STATUS_LABELS, getPlan, getRound } from './plans.ts';
 import { requirePerson } from './people.ts';
 import { cleanText, searchKey } from './text.ts';
-import { endCodes, issueCodes } from './invitation-codes.ts';
+import { endCodes, formatShortCode, issueCodes } from './invitation-codes.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -297,6 +297,8 @@ export interface InvitationView {
   status: InvitationStatus;
   statusLabel: string;
   replaces: string | null;
+  /** The personal code printed on the slip, when a letter gave one. */
+  code: string | null;
 }
 
 export interface SessionDetail {
@@ -336,6 +338,7 @@ export async function getSessionDetail(db: Kysely<DB>, id: number): Promise<Sess
     .select([
       'invitations.id', 'invitations.person_id', 'invitations.status', 'people.full_name', 'people.position',
       'units.name as unit_name', 'old_person.full_name as replaces_name',
+      (eb) => eb.selectFrom('invitation_tokens').select('short_code').whereRef('invitation_tokens.invitation_id', '=', 'invitations.id').where('invitation_tokens.status', '=', 'active').limit(1).as('code'),
     ])
     .orderBy(unitKindRank())
     .orderBy('units.sort_order')
@@ -382,6 +385,7 @@ export async function getSessionDetail(db: Kysely<DB>, id: number): Promise<Sess
       status: inv.status,
       statusLabel: INVITATION_STATUS_LABELS[inv.status],
       replaces: inv.replaces_name ?? null,
+      code: inv.code ? formatShortCode(inv.code) : null,
     })),
     warnings: await findSessionWarnings(db, id),
   };

@@ -11,7 +11,7 @@ import {
   substituteInvitation, uninviteUnit, updateSession, type SessionInput,
 } from '../../services/sessions.ts';
 import { SESSION_STATUS_LABELS } from '../../services/plans.ts';
-import { listLetters } from '../../services/letters.ts';
+import { listLetters, revokeInvitationCode } from '../../services/letters.ts';
 
 const FIELDS = ['date', 'startTime', 'endTime', 'venue', 'chair', 'capacity', 'checkinOpensMinutes', 'lateAfterMinutes', 'status', 'notes'] as const;
 const statusOptions = SESSION_STATUSES.map((value) => ({ value, label: SESSION_STATUS_LABELS[value] }));
@@ -153,4 +153,12 @@ export default async function sessionRoutes(app: FastifyInstance) {
     reply.flash('success', 'Đã ghi nhận người đi thay; lời mời cũ được giữ lại trong lịch sử.');
     return reply.redirect(`/sessions/${sessionId}`, 303);
   });
+
+  for (const [action, reissue] of [['revoke-code', false], ['reissue-code', true]] as const) {
+    app.post<Id>(`/invitations/:id/${action}`, { config: { access: MANAGE_PROGRAMME }, schema: { params: IdParams } }, async (request, reply) => {
+      const sessionId = await revokeInvitationCode(app.db, request.actor(), request.params.id, reissue);
+      reply.flash('success', reissue ? 'Đã cấp mã giấy mời mới; mã cũ không còn dùng được.' : 'Đã thu hồi mã giấy mời.');
+      return reply.redirect(`/sessions/${sessionId}`, 303);
+    });
+  }
 }
