@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Readable } from 'node:stream';
 import type { DB, LetterKind, LetterStatus } from '../db/types.ts';
-import { documentFileName, letterSymbol, renderLetterPdf, renderSlipsPdf, formatNumberSymbol, type InvitationSlip, type Letter } from '../documents/nd30/index.ts';
+import { documentFileName, formatNumberSymbol, formatSessionTime, letterSymbol, renderLetterPdf, renderSlipsPdf, type InvitationSlip, type Letter } from '../documents/nd30/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { getAgencyProfile, type AgencyProfile } from './agency.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -93,7 +93,14 @@ export async function defaultLetterForm(db: Kysely<DB>, sessionId: number): Prom
     notes: [topics, session.notes, 'Đề nghị đại biểu mang theo giấy mời cá nhân có mã QR để điểm danh.'].filter(Boolean).join('\n'),
     subject: `triệu tập cán bộ, công chức tham dự ${round.title.charAt(0).toLocaleLowerCase('vi')}${round.title.slice(1)}`,
     addressees: 'Thủ trưởng các cơ quan, đơn vị có tên trong danh sách kèm theo',
-    paragraphs: `${plan.basis || `Thực hiện ${plan.reference};`}\n${issuerName(agency)} triệu tập cán bộ, công chức có tên trong danh sách kèm theo tham dự ${round.title.charAt(0).toLocaleLowerCase('vi')}${round.title.slice(1)}, địa điểm: ${session.venue}.\n${topics}`.trim(),
+    paragraphs: [
+      plan.basis || `Thực hiện ${plan.reference};`,
+      `${issuerName(agency)} triệu tập cán bộ, công chức có tên trong danh sách kèm theo tham dự ${round.title.charAt(0).toLocaleLowerCase('vi')}${round.title.slice(1)} (${round.label}).`,
+      `Thời gian: ${formatSessionTime({ start: session.starts_at, end: session.ends_at, arriveEarlyMinutes: 15 })}.`,
+      `Địa điểm: ${session.venue}.`,
+      topics,
+      'Đề nghị Thủ trưởng các cơ quan, đơn vị cử cán bộ, công chức tham dự đầy đủ, đúng thời gian.',
+    ].filter(Boolean).join('\n'),
     draftingUnit: 'VP',
     signerAuthorityLines: agency.signerAuthorityLines.join('\n'),
     signerName: agency.signerName,
