@@ -1,6 +1,7 @@
 // One lint setup for the whole repo: recommended rules, type-aware where it matters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/'] },
@@ -21,6 +22,6 @@ export default tseslint.config(
   },
   {
     files: ['assets/js/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly' } },
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -6,6 +6,7 @@ import * as m0003 from './0003_create_audit_log.ts';
 import * as m0004 from './0004_create_planning.ts';
 import * as m0005 from './0005_create_people_imports.ts';
 import * as m0006 from './0006_create_letters.ts';
+import * as m0007 from './0007_create_checkin.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_users': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_create_planning': m0004,
   '0005_create_people_imports': m0005,
   '0006_create_letters': m0006,
+  '0007_create_checkin': m0007,
 };

@@ -25,6 +25,8 @@ import planRoutes from './routes/plans/index.ts';
 import sessionRoutes from './routes/sessions/index.ts';
 import invitationRoutes from './routes/invitation/index.ts';
 import letterRoutes from './routes/letters/index.ts';
+import checkinRoutes from './routes/checkin/index.ts';
+import { createInProcessLiveEvents } from './services/live-events.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -113,6 +115,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   );
 
   app.decorate('config', config);
+  app.decorate('liveEvents', createInProcessLiveEvents());
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(setupRoutes);
@@ -129,6 +132,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(sessionRoutes);
   await app.register(invitationRoutes);
   await app.register(letterRoutes);
+  await app.register(checkinRoutes);
 
 }
 

@@ -83,6 +83,7 @@ export interface DB {
   people_imports: PeopleImportsTable;
   letters: LettersTable;
   invitation_tokens: InvitationTokensTable;
+  checkin_attempts: CheckinAttemptsTable;
 }
 
 export type UnitKind = 'office' | 'commune' | 'other';
@@ -172,6 +173,8 @@ export interface SessionsTable {
   notes: Generated<string>;
   created_at: string;
   updated_at: string;
+  /** Per-session secret the rotating room code is derived from; created on first use. */
+  room_secret: string | null;
 }
 
 export interface SessionUnitsTable {
@@ -205,6 +208,30 @@ export interface AttendancesTable {
   reason: Generated<string>;
   created_at: string;
   updated_at: string;
+  method: Generated<CheckinMethod | 'close'>;
+  recorded_by: number | null;
+  /** 1 for walk-ins and self-declared substitutes until staff confirm them. */
+  needs_review: Generated<number>;
+  /** For a substitute: whom they replace, as typed. */
+  substitute_for: Generated<string>;
+}
+
+export type CheckinMethod = 'door' | 'room' | 'desk' | 'walk-in';
+
+export interface CheckinAttemptsTable {
+  id: Generated<number>;
+  session_id: number;
+  at: string;
+  user_id: number | null;
+  method: CheckinMethod;
+  ip: string | null;
+  device: Generated<string>;
+  input: Generated<string>;
+  result: 'ok' | 'duplicate' | 'refused';
+  reason: Generated<string>;
+  person_id: number | null;
+  client_nonce: string | null;
+  response_json: string;
 }
 
 /** An uploaded people list awaiting confirmation; payload is the checked rows as JSON. */

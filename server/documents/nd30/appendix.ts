@@ -4,7 +4,8 @@
 import type { Nd30Canvas } from './canvas.ts';
 import { lineHeight } from './config.ts';
 import { upper } from './heading.ts';
-import { drawLine, lineText, wrapBalanced, wrapText, type FlowLine } from './text-flow.ts';
+import { TableFlow, type TableSpec } from './table.ts';
+import { drawLine, wrapBalanced } from './text-flow.ts';
 import type { InviteeAppendix } from './types.ts';
 
 const ROMAN: [number, string][] = [
@@ -26,11 +27,6 @@ export function romanNumeral(n: number): string {
 }
 
 const HEADERS = ['STT', 'Họ và tên', 'Chức vụ', 'Đơn vị'];
-
-interface Cell {
-  lines: FlowLine[];
-  align: 'left' | 'center';
-}
 
 /**
  * Draws the appendix from a new page. `section` names its page numbering ("appendix-1");
@@ -63,60 +59,28 @@ export function drawInviteeAppendix(canvas: Nd30Canvas, appendix: InviteeAppendi
   }
   y += config.spacing.afterAppendixHeading;
 
-  const size = sizes.table.value;
-  const pitch = lineHeight(config, size);
-  const pad = config.table.padding;
-  const widths = config.table.columns.map((share) => share * width);
-  const xs = widths.map((_, i) => area.left + widths.slice(0, i).reduce((a, b) => a + b, 0));
-  const cellLines = (text: string, column: number, face: 'regular' | 'bold' = 'regular') =>
-    wrapText(canvas, text, { size, face, width: widths[column]! - 2 * pad });
-  const rowHeight = (cells: Cell[]) => Math.max(...cells.map((cell) => Math.max(1, cell.lines.length))) * pitch + 2 * pad;
-
-  const drawRow = (cells: Cell[], role: string, spans = false) => {
-    const height = rowHeight(cells);
-    const doc = canvas.doc;
-    doc.save().lineWidth(config.table.borderWidth).strokeColor('#000000');
-    doc.rect(area.left, y, width, height).stroke();
-    if (!spans) for (const x of xs.slice(1)) doc.moveTo(x, y).lineTo(x, y + height).stroke();
-    doc.restore();
-    cells.forEach((cell, column) => {
-      const cellX = spans ? area.left : xs[column]!;
-      const cellWidth = spans ? width : widths[column]!;
-      cell.lines.forEach((line, index) => {
-        const baseline = y + pad + index * pitch + (pitch - (canvas.ascent({ size }) + canvas.descent({ size }))) / 2 + canvas.ascent({ size });
-        drawLine(canvas, line, { x: cellX + pad, width: cellWidth - 2 * pad, baseline, size, align: cell.align, role: `${role}-cell` });
-      });
-    });
-    canvas.record({ role, x: area.left, y, width, height, text: cells.map((cell) => cell.lines.map(lineText).join(' ')).join(' | ') });
-    y += height;
-  };
-  const header: Cell[] = HEADERS.map((text, column) => ({ lines: cellLines(text, column, 'bold'), align: 'center' }));
-  const drawHeader = () => drawRow(header, 'table-header');
-  const ensureRoom = (height: number) => {
-    if (y + height > area.bottom + 0.01) {
-      canvas.newPage();
-      y = area.top;
-      drawHeader();
-    }
-  };
-
-  drawHeader();
+  const table = new TableFlow(canvas, appendixTableSpec(canvas), y);
+  table.draw(table.header);
   appendix.groups.forEach((group, groupIndex) => {
-    const heading: Cell[] = [
-      { lines: wrapText(canvas, `${romanNumeral(groupIndex + 1)}. ${group.heading}`, { size, face: 'bold', width: width - 2 * pad }), align: 'left' },
-    ];
-    const rows: Cell[][] = group.invitees.map((person, index) => [
-      { lines: cellLines(String(index + 1), 0), align: 'center' },
-      { lines: cellLines(person.name, 1), align: 'left' },
-      { lines: cellLines(person.position ?? '', 2), align: 'left' },
-      { lines: cellLines(person.unit ?? '', 3), align: 'left' },
-    ]);
+    const heading = table.group(`${romanNumeral(groupIndex + 1)}. ${group.heading}`);
+    const rows = group.invitees.map((person, index) => table.row([String(index + 1), person.name, person.position ?? '', person.unit ?? '']));
     // A group's heading never sits alone at the foot of a page: it goes with its first row.
-    ensureRoom(rowHeight(heading) + (rows[0] ? rowHeight(rows[0]) : 0));
-    drawRow(heading, 'table-group', true);
+    table.ensureRoom(heading.height + (rows[0]?.height ?? 0));
+    table.draw(heading);
     for (const row of rows) {
-      ensureRoom(rowHeight(row));
-      drawRow(row, 'table-row');
+      table.ensureRoom(row.height);
+      table.draw(row);
     }
   });
+}
+
+/** The appendix's columns: STT, Họ và tên, Chức vụ, Đơn vị at the configured shares and size. */
+function appendixTableSpec(canvas: Nd30Canvas): TableSpec {
+  const { config } = canvas;
+  return {
+    columns: HEADERS.map((header, i) => ({ header, width: config.table.columns[i]! * canvas.width, align: i === 0 ? 'center' : 'left' })),
+    size: config.sizes.table.value,
+    padding: config.table.padding,
+    borderWidth: config.table.borderWidth,
+  };
 }

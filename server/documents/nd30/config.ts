@@ -102,6 +102,36 @@ export interface Nd30Config {
     padding: number;
     borderWidth: number;
   };
+  /** The sign-in sheet (danh sách đại biểu tham dự): a convention, not the decree's. */
+  signInSheet: {
+    /** "DANH SÁCH ĐẠI BIỂU THAM DỰ" and the event name, bold. */
+    titleSize: number;
+    /** "(Kèm theo …)" and "Thời gian: … - Địa điểm: …", italic. */
+    detailSize: number;
+    /** The table's text. */
+    tableSize: number;
+    /** STT / Họ và tên / Chức vụ / Đơn vị / Giờ điểm danh / Ký tên / Ghi chú, as shares of the text width. */
+    columns: [number, number, number, number, number, number, number];
+    /** Each person's row at least this tall: room to sign by hand. */
+    minRowHeight: number;
+    /** "Tổng số: …" under the table. */
+    totalSize: number;
+    /** "(Ký, ghi rõ họ tên)" under a signature title with no printed name, italic. */
+    hintSize: number;
+    /** Between the heading and the title. */
+    beforeTitle: number;
+    /** Between the title block and the table. */
+    beforeTable: number;
+    /** Between the table and "Tổng số". */
+    beforeTotal: number;
+    /** Between "Tổng số" and the signature blocks. */
+    beforeSignatures: number;
+  };
+}
+
+/** Millimetre widths as shares of the default 165 mm text width (they must add up to 165). */
+function shares<T extends number[]>(...millimetres: T): T {
+  return millimetres.map((value) => value / 165) as T;
 }
 
 /** The decree's defaults: margins 20/20/30/15 mm, text width 165 mm, columns 65 + 100 mm, Times 13–14. */
@@ -163,6 +193,20 @@ export const ND30_DEFAULTS: Nd30Config = {
     columns: [0.08, 0.3, 0.27, 0.35],
     padding: 4,
     borderWidth: 0.6,
+  },
+  signInSheet: {
+    titleSize: 14,
+    detailSize: 13,
+    tableSize: 12,
+    // "STT" and "Giờ điểm / danh" (two lines) fit their headers at 12 pt bold; Ký tên and Ghi chú get what is left.
+    columns: shares(11, 35, 24, 30, 20, 22, 23),
+    minRowHeight: mm(10),
+    totalSize: 13,
+    hintSize: 12,
+    beforeTitle: 18,
+    beforeTable: 10,
+    beforeTotal: 8,
+    beforeSignatures: 8,
   },
 };
 

@@ -127,6 +127,18 @@ export function formatTime(value: string | Date): string {
   return `${pad2(local.getUTCHours())} giờ ${pad2(local.getUTCMinutes())} phút`;
 }
 
+/** A clock time in Vietnam for tables: "07:30". Takes an instant. */
+export function formatClockTime(value: string | Date): string {
+  const local = new Date(toInstant(value).getTime() + VN_OFFSET_MS);
+  return `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+}
+
+/** A date in Vietnam with both parts padded, as spreadsheets show it: "12/05/2022". */
+export function formatNumericDate(value: string | Date): string {
+  const date = toVnDate(value);
+  return `${pad2(date.day)}/${pad2(date.month)}/${date.year}`;
+}
+
 /** When a session happens, for the Thời gian line. */
 export interface SessionTime {
   /** Start instant (ISO 8601 with zone, or a Date). */

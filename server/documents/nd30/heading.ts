@@ -17,10 +17,10 @@ export function upper(text: string): string {
 export interface HeadingContent {
   parentName?: string;
   nameLines: string[];
-  /** "Số: 12/GM-UBND". */
-  numberLine: string;
+  /** "Số: 12/GM-UBND". Without it (and the place and date) the heading ends under its rules: a list's heading. */
+  numberLine?: string;
   /** "Gò Dầu, ngày 06 tháng 5 năm 2022". */
-  placeDate: string;
+  placeDate?: string;
   /** Công văn: "V/v …", under Số in the left column. */
   subjectLine?: string;
 }
@@ -74,15 +74,13 @@ export function drawHeading(canvas: Nd30Canvas, content: HeadingContent): number
   const tieuNgu = canvas.text(TIEU_NGU, { size: sizes.tieuNgu.value, face: 'bold' }, { ...right, align: 'center', baseline: firstBaseline + pitch, role: 'tieu-ngu' });
   const tieuNguRule = canvas.ruleUnder(tieuNgu, tieuNgu.width, 'tieu-ngu-rule');
   const rightBottom = tieuNguRule.y + tieuNguRule.height;
+  if (content.numberLine === undefined && content.placeDate === undefined) return Math.max(leftBottom, rightBottom);
 
   const numberStyle = { size: sizes.number.value };
   const numberBaseline = Math.max(leftBottom, rightBottom) + config.spacing.beforeNumberLine + canvas.ascent({ size: Math.max(sizes.number.value, sizes.placeDate.value) });
-  const numberBox = canvas.text(content.numberLine, numberStyle, { ...left, align: 'center', baseline: numberBaseline, role: 'number' });
-  // A long place name ("Thành phố Hồ Chí Minh") takes the smaller size of the range; past that, what fits.
-  let placeDateSize = fittingSize(canvas, content.placeDate, 'italic', sizes.placeDate, right.width);
-  while (canvas.measure(content.placeDate, { size: placeDateSize, face: 'italic' }) > right.width && placeDateSize > 9) placeDateSize -= 0.5;
-  canvas.text(content.placeDate, { size: placeDateSize, face: 'italic' }, { ...right, align: 'center', baseline: numberBaseline, role: 'place-date' });
-  let bottom = numberBox.baseline! + canvas.descent({ size: Math.max(sizes.number.value, sizes.placeDate.value) });
+  if (content.numberLine !== undefined) canvas.text(content.numberLine, numberStyle, { ...left, align: 'center', baseline: numberBaseline, role: 'number' });
+  if (content.placeDate !== undefined) drawPlaceDate(canvas, content.placeDate, { ...right, baseline: numberBaseline });
+  let bottom = numberBaseline + canvas.descent({ size: Math.max(sizes.number.value, sizes.placeDate.value) });
 
   if (content.subjectLine) {
     const size = sizes.subjectLine.value;
@@ -97,4 +95,15 @@ export function drawHeading(canvas: Nd30Canvas, content: HeadingContent): number
     bottom = baseline - pitchV + canvas.descent({ size });
   }
   return bottom;
+}
+
+/**
+ * "Gò Dầu, ngày 06 tháng 5 năm 2022", italic, centred in a column. A long place name ("Thành phố Hồ Chí Minh")
+ * takes the smaller size of the range; past that, what fits.
+ */
+export function drawPlaceDate(canvas: Nd30Canvas, text: string, place: { x: number; width: number; baseline: number }, role = 'place-date'): LayoutBox {
+  const range = canvas.config.sizes.placeDate;
+  let size = fittingSize(canvas, text, 'italic', range, place.width);
+  while (canvas.measure(text, { size, face: 'italic' }) > place.width && size > 9) size -= 0.5;
+  return canvas.text(text, { size, face: 'italic' }, { ...place, align: 'center', role });
 }

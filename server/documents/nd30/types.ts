@@ -135,3 +135,47 @@ export interface SlipsOptions {
   perPage?: 2 | 3;
   fontDir?: string;
 }
+
+/** What was recorded for a person at the session. */
+export type AttendanceStatus = 'present' | 'late' | 'excused' | 'absent' | 'substitute';
+
+/** One person on the sign-in sheet. */
+export interface SignInRow {
+  name: string;
+  position?: string;
+  unit?: string;
+  /** Check-in instant (ISO 8601); printed as HH:MM, Vietnam time, on a filled sheet. */
+  checkedInAt?: string | null;
+  /** On a filled sheet, null means "not recorded": present when checked in, otherwise absent. */
+  status?: AttendanceStatus | null;
+  /** The reason of an excused absence, or the name of the person a substitute came for; other statuses ignore it. */
+  note?: string;
+  /** Registered at the door and not yet confirmed by the organizers. */
+  needsReview?: boolean;
+}
+
+/** A group of the sheet: its heading is data ("Cơ quan chuyên môn thuộc UBND huyện"); numbered I, II, … in order. */
+export interface SignInGroup {
+  heading: string;
+  rows: SignInRow[];
+}
+
+/** The sign-in sheet (danh sách đại biểu tham dự): blank for signing at the door, or filled from the check-ins. */
+export interface SignInSheet {
+  agency: LetterAgency;
+  /** Printed in upper case; "DANH SÁCH ĐẠI BIỂU THAM DỰ" when absent. */
+  title?: string;
+  /** "Lớp tập huấn nghiệp vụ cải cách hành chính năm 2022 (Đợt 1)". */
+  event: string;
+  /** "Kèm theo Giấy mời số 01/GM-UBND ngày 06 tháng 5 năm 2022 của Ủy ban nhân dân huyện Gò Dầu" (printed in brackets). */
+  reference?: string;
+  /** ISO instants. */
+  time: { start: string; end?: string };
+  venue: string;
+  /** After the session: check-in times and statuses. Before it (false): no times, no statuses. */
+  filled: boolean;
+  groups: SignInGroup[];
+  /** Printed under "NGƯỜI LẬP DANH SÁCH" and "TM. BAN TỔ CHỨC"; left blank to be written by hand. */
+  preparedBy?: string;
+  organizerName?: string;
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { limitAttempts } from '../../plugins/security.ts';
 import { findTokenByShortCode, getInvitationPage } from '../../services/invitation-page.ts';
+import { REMEMBERED_INVITATION_COOKIE } from '../checkin/index.ts';
 
 const LookupQuery = Type.Object({ code: Type.Optional(Type.String({ maxLength: 40 })) });
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
@@ -33,7 +34,11 @@ export default async function invitationRoutes(app: FastifyInstance) {
       const page = await getInvitationPage(app.db, app.config.publicUrl, request.params.token);
       reply.header('cache-control', 'no-store');
       reply.header('x-robots-tag', 'noindex');
-      if (page.state === 'active') return reply.view('pages/invitation/show', { title: `Giấy mời — ${page.fullName}`, page });
+      if (page.state === 'active') {
+        // The room-code page on this phone can then offer "điểm danh" in one tap.
+        reply.setCookie(REMEMBERED_INVITATION_COOKIE, request.params.token, { path: '/r', httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 60 * 24 * 3600 });
+        return reply.view('pages/invitation/show', { title: `Giấy mời — ${page.fullName}`, page });
+      }
       return reply.code(page.state === 'unknown' ? 404 : 410).view('pages/invitation/ended', { title: 'Giấy mời không còn hiệu lực', page });
     },
   );

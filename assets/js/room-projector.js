@@ -1,0 +1,23 @@
+// Projector page: swaps in the new room QR code before the old one expires, and shows the live count.
+(function () {
+  const root = document.getElementById('room');
+  if (!root) return;
+  const url = root.dataset.codeUrl;
+  async function refresh() {
+    let wait = 5000;
+    try {
+      const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+      if (response.ok) {
+        const data = await response.json();
+        document.getElementById('room-qr').innerHTML = data.svg;
+        document.getElementById('room-attended').textContent = String(data.attended);
+        document.getElementById('room-invited').textContent = String(data.invited);
+        wait = Math.max(1000, data.expiresAt - Date.now() + 300);
+      }
+    } catch {
+      // The network dropped: try again shortly; the last code stays valid for one more step.
+    }
+    setTimeout(refresh, wait);
+  }
+  refresh();
+})();

@@ -1,0 +1,357 @@
+// Check-in (điểm danh): one rule for the door scanner, the room code, the desk and walk-ins. Every attempt is
+// logged; a person is recorded once per session however many scans arrive; a retried request gets its first answer.
+import type { Kysely, Transaction } from 'kysely';
+import type { AttendanceStatus, CheckinMethod, DB } from '../db/types.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { recordAudit, type Actor } from './audit.ts';
+import { isoToVnParts, nowIso } from './clock.ts';
+import { findCodeByShortCode, findCodeByToken, isWellFormedToken, normalizeShortCode } from './invitation-codes.ts';
+import { cleanText, searchKey, searchTokens, phoneDigits } from './text.ts';
+
+export const ATTENDANCE_STATUS_LABELS: Record<AttendanceStatus, string> = {
+  present: 'Có mặt',
+  late: 'Đến muộn',
+  excused: 'Vắng có phép',
+  absent: 'Vắng',
+  substitute: 'Đi thay',
+};
+
+const ATTENDED: readonly AttendanceStatus[] = ['present', 'late', 'substitute'];
+
+export interface PersonCard {
+  personId: number;
+  name: string;
+  position: string;
+  unit: string;
+}
+
+export type CheckinResult =
+  | { result: 'ok'; status: AttendanceStatus; statusLabel: string; at: string; person: PersonCard; needsReview: boolean }
+  | { result: 'duplicate'; person: PersonCard; firstAt: string; firstBy: string; message: string }
+  | { result: 'refused'; reason: RefusalReason; message: string; person?: PersonCard };
+
+export type RefusalReason = 'unknown' | 'revoked' | 'replaced' | 'other-session' | 'not-open' | 'closed' | 'not-invited';
+
+export interface CheckinRequest {
+  sessionId: number;
+  method: CheckinMethod;
+  actor: Actor;
+  device?: string;
+  /** What was scanned or typed: the personal link, its token, or the 9-character code. */
+  code?: string;
+  /** The desk picks a person directly. */
+  personId?: number;
+  /** A walk-in or self-declared substitute registering in the room. */
+  walkIn?: { fullName: string; position: string; unitId: number; substituteFor: string };
+  /** Same nonce, same answer: a retried request never acts twice. */
+  nonce?: string;
+}
+
+const hhmm = (iso: string) => isoToVnParts(iso).time;
+
+/** The token inside a scanned personal link ("https://…/i/<token>"), the token itself, or a typed short code. */
+function parseCode(raw: string): { token?: string; shortCode?: string } {
+  const text = raw.trim();
+  const fromUrl = /\/i\/([A-Za-z0-9_-]{22,64})(?:[/?#]|$)/.exec(text)?.[1];
+  if (fromUrl) return { token: fromUrl };
+  if (isWellFormedToken(text) && text.length > 12) return { token: text };
+  const shortCode = normalizeShortCode(text);
+  return shortCode ? { shortCode } : {};
+}
+
+async function sessionRow(trx: Transaction<DB>, id: number) {
+  const row = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
+  return row;
+}
+
+type SessionRow = Awaited<ReturnType<typeof sessionRow>>;
+
+/** Check-in is open from N minutes before the start until the end, unless staff closed or cancelled the session. */
+export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' | 'checkin_opens_minutes' | 'status'>, at = Date.now()) {
+  const opens = new Date(session.starts_at).getTime() - session.checkin_opens_minutes * 60_000;
+  const ends = new Date(session.ends_at).getTime();
+  if (session.status === 'closed' || session.status === 'cancelled') return { open: false, reason: 'closed' as const, opens, ends };
+  if (at < opens) return { open: false, reason: 'not-open' as const, opens, ends };
+  if (at > ends) return { open: false, reason: 'closed' as const, opens, ends };
+  return { open: true as const, opens, ends };
+}
+
+async function personCard(trx: Transaction<DB>, personId: number): Promise<PersonCard> {
+  const row = await trx
+    .selectFrom('people')
+    .innerJoin('units', 'units.id', 'people.unit_id')
+    .select(['people.id', 'people.full_name', 'people.position', 'units.name'])
+    .where('people.id', '=', personId)
+    .executeTakeFirstOrThrow();
+  return { personId: row.id, name: row.full_name, position: row.position, unit: row.name };
+}
+
+async function whoRecorded(trx: Transaction<DB>, userId: number | null, method: string): Promise<string> {
+  if (userId) {
+    const user = await trx.selectFrom('users').select('full_name').where('id', '=', userId).executeTakeFirst();
+    if (user) return user.full_name;
+  }
+  return method === 'room' || method === 'walk-in' ? 'tự điểm danh bằng mã phòng' : 'hệ thống';
+}
+
+/** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
+export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<CheckinResult> {
+  const nonce = request.nonce?.trim().slice(0, 100) || null;
+  return db.transaction().execute(async (trx) => {
+    if (nonce) {
+      const earlier = await trx
+        .selectFrom('checkin_attempts')
+        .select('response_json')
+        .where('session_id', '=', request.sessionId)
+        .where('client_nonce', '=', nonce)
+        .executeTakeFirst();
+      if (earlier) return JSON.parse(earlier.response_json) as CheckinResult;
+    }
+    const session = await sessionRow(trx, request.sessionId);
+    const outcome = await decide(trx, session, request);
+    const now = nowIso();
+    await trx
+      .insertInto('checkin_attempts')
+      .values({
+        session_id: session.id, at: now, user_id: request.actor.userId, method: request.method, ip: request.actor.ip,
+        device: (request.device ?? '').slice(0, 200), input: (request.code ?? (request.personId ? `#${request.personId}` : request.walkIn?.fullName ?? '')).slice(0, 200),
+        result: outcome.result, reason: outcome.result === 'refused' ? outcome.reason : '', person_id: 'person' in outcome && outcome.person ? outcome.person.personId : null,
+        client_nonce: nonce, response_json: JSON.stringify(outcome),
+      })
+      .execute();
+    return outcome;
+  });
+}
+
+async function decide(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest): Promise<CheckinResult> {
+  let personId: number | undefined;
+  let invitationId: number | null = null;
+  if (request.code !== undefined) {
+    const parsed = parseCode(request.code);
+    const code = parsed.token ? await findCodeByToken(trx, parsed.token) : parsed.shortCode ? await findCodeByShortCode(trx, parsed.shortCode) : undefined;
+    if (!code) return { result: 'refused', reason: 'unknown', message: 'Mã không hợp lệ: không có giấy mời nào với mã này.' };
+    const person = await personCard(trx, code.personId);
+    if (code.status === 'replaced') return { result: 'refused', reason: 'replaced', message: 'Mã đã được thay bằng giấy mời mới hoặc đã có người đi thay.', person };
+    if (code.status === 'revoked') return { result: 'refused', reason: 'revoked', message: 'Mã giấy mời đã bị thu hồi.', person };
+    if (code.sessionId !== session.id) {
+      const other = await trx.selectFrom('sessions').select(['starts_at']).where('id', '=', code.sessionId).executeTakeFirst();
+      const when = other ? `${hhmm(other.starts_at)} ngày ${isoToVnParts(other.starts_at).date.split('-').reverse().join('/')}` : '';
+      return { result: 'refused', reason: 'other-session', message: `Giấy mời của buổi khác${when ? ` (${when})` : ''}.`, person };
+    }
+    personId = code.personId;
+    invitationId = code.invitationId;
+  } else if (request.personId !== undefined) {
+    personId = request.personId;
+    const exists = await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
+    if (!exists) return { result: 'refused', reason: 'unknown', message: 'Không tìm thấy người này.' };
+    const invitation = await trx
+      .selectFrom('invitations')
+      .select('id')
+      .where('session_id', '=', session.id)
+      .where('person_id', '=', personId)
+      .where('status', 'in', ['invited', 'confirmed'])
+      .executeTakeFirst();
+    invitationId = invitation?.id ?? null;
+  }
+
+  const window = checkinWindow(session);
+  if (!window.open) {
+    const person = personId ? await personCard(trx, personId) : undefined;
+    return window.reason === 'not-open'
+      ? { result: 'refused', reason: 'not-open', message: `Chưa đến giờ điểm danh (mở lúc ${hhmm(new Date(window.opens).toISOString())}).`, person }
+      : { result: 'refused', reason: 'closed', message: 'Đã hết giờ điểm danh của buổi này.', person };
+  }
+
+  let needsReview = false;
+  let substituteFor = '';
+  if (request.walkIn) {
+    const walkIn = request.walkIn;
+    const fullName = cleanText(walkIn.fullName);
+    // The same name in the same unit is the same person: reuse, so a second registration is a duplicate.
+    const existing = await trx.selectFrom('people').select('id').where('full_name_search', '=', searchKey(fullName)).where('unit_id', '=', walkIn.unitId).executeTakeFirst();
+    if (existing) personId = existing.id;
+    else {
+      const now = nowIso();
+      const row = await trx
+        .insertInto('people')
+        .values({ full_name: fullName, full_name_search: searchKey(fullName), position: cleanText(walkIn.position), unit_id: walkIn.unitId, phone: '', phone_digits: phoneDigits(''), email: '', notes: 'Đăng ký tại chỗ', created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      personId = row.id;
+      const tokens = searchTokens(fullName);
+      if (tokens.length) await trx.insertInto('person_name_tokens').values(tokens.map((token) => ({ token, person_id: row.id }))).execute();
+    }
+    needsReview = true;
+    substituteFor = cleanText(walkIn.substituteFor);
+  }
+  if (!personId) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
+
+  const person = await personCard(trx, personId);
+  const existing = await trx.selectFrom('attendances').selectAll().where('session_id', '=', session.id).where('person_id', '=', personId).executeTakeFirst();
+  if (existing && ATTENDED.includes(existing.status)) {
+    const firstAt = hhmm(existing.checked_in_at ?? existing.created_at);
+    const firstBy = await whoRecorded(trx, existing.recorded_by, existing.method);
+    return { result: 'duplicate', person, firstAt, firstBy, message: `Đã điểm danh lúc ${firstAt} (${firstBy}).` };
+  }
+  const now = nowIso();
+  const late = Date.now() > new Date(session.starts_at).getTime() + session.late_after_minutes * 60_000;
+  const status: AttendanceStatus = substituteFor ? 'substitute' : late ? 'late' : 'present';
+  const values = {
+    status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: invitationId,
+    needs_review: needsReview ? 1 : 0, substitute_for: substituteFor, updated_at: now,
+  };
+  if (existing) {
+    // Marked excused or absent earlier, and here after all.
+    await trx.updateTable('attendances').set(values).where('id', '=', existing.id).execute();
+  } else {
+    await trx.insertInto('attendances').values({ ...values, session_id: session.id, person_id: personId, created_at: now }).execute();
+  }
+  await recordAudit(trx, request.actor, {
+    action: 'attendance.checkin',
+    entityType: 'session',
+    entityId: session.id,
+    before: existing ? { person: person.name, status: existing.status } : undefined,
+    after: { person: person.name, status, method: request.method, needsReview },
+  });
+  return { result: 'ok', status, statusLabel: ATTENDANCE_STATUS_LABELS[status], at: hhmm(now), person, needsReview };
+}
+
+/** Excused absence (vắng có phép): a reason is required. */
+export async function markExcused(db: Kysely<DB>, actor: Actor, sessionId: number, personId: number, reasonRaw: string): Promise<void> {
+  const reason = cleanText(reasonRaw);
+  if (!reason) throw new ValidationError({ reason: 'Nhập lý do vắng.' });
+  if (reason.length > 500) throw new ValidationError({ reason: 'Lý do quá dài (tối đa 500 ký tự).' });
+  await db.transaction().execute(async (trx) => {
+    await sessionRow(trx, sessionId);
+    const person = await personCard(trx, personId);
+    const existing = await trx.selectFrom('attendances').selectAll().where('session_id', '=', sessionId).where('person_id', '=', personId).executeTakeFirst();
+    if (existing && ATTENDED.includes(existing.status)) throw new ConflictError(`${person.name} đã điểm danh có mặt; hoàn tác trước nếu cần.`);
+    const now = nowIso();
+    const values = { status: 'excused' as const, reason, checked_in_at: null, method: 'desk' as const, recorded_by: actor.userId, needs_review: 0, updated_at: now };
+    if (existing) await trx.updateTable('attendances').set(values).where('id', '=', existing.id).execute();
+    else await trx.insertInto('attendances').values({ ...values, session_id: sessionId, person_id: personId, invitation_id: null, substitute_for: '', created_at: now }).execute();
+    await recordAudit(trx, actor, { action: 'attendance.excuse', entityType: 'session', entityId: sessionId, before: existing ? { person: person.name, status: existing.status } : undefined, after: { person: person.name, status: 'excused', reason } });
+  });
+}
+
+/** Undo a recorded attendance (a wrong scan): the reason is required and audited with what was removed. */
+export async function undoAttendance(db: Kysely<DB>, actor: Actor, attendanceId: number, reasonRaw: string): Promise<number> {
+  const reason = cleanText(reasonRaw);
+  if (!reason) throw new ValidationError({ reason: 'Nhập lý do hoàn tác.' });
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('attendances').selectAll().where('id', '=', attendanceId).executeTakeFirst();
+    if (!row) throw new NotFoundError('Không tìm thấy lượt điểm danh.');
+    const person = await personCard(trx, row.person_id);
+    await trx.deleteFrom('attendances').where('id', '=', attendanceId).execute();
+    await recordAudit(trx, actor, {
+      action: 'attendance.undo',
+      entityType: 'session',
+      entityId: row.session_id,
+      before: { person: person.name, status: row.status, checkedInAt: row.checked_in_at ? hhmm(row.checked_in_at) : null, method: row.method },
+      after: { reason },
+    });
+    return row.session_id;
+  });
+}
+
+/** Staff confirm a walk-in or substitute registered from the room. */
+export async function confirmReview(db: Kysely<DB>, actor: Actor, attendanceId: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('attendances').selectAll().where('id', '=', attendanceId).executeTakeFirst();
+    if (!row) throw new NotFoundError('Không tìm thấy lượt điểm danh.');
+    await trx.updateTable('attendances').set({ needs_review: 0, updated_at: nowIso() }).where('id', '=', attendanceId).execute();
+    const person = await personCard(trx, row.person_id);
+    await recordAudit(trx, actor, { action: 'attendance.confirm', entityType: 'session', entityId: row.session_id, after: { person: person.name } });
+    return row.session_id;
+  });
+}
+
+/** Closes the session: everyone invited who has no attendance is recorded absent (vắng). */
+export async function closeSession(db: Kysely<DB>, actor: Actor, sessionId: number): Promise<{ absent: number }> {
+  return db.transaction().execute(async (trx) => {
+    const session = await sessionRow(trx, sessionId);
+    if (session.status === 'closed') throw new ConflictError('Buổi này đã kết thúc điểm danh.');
+    if (session.status === 'cancelled') throw new ConflictError('Buổi này đã bị hủy.');
+    const missing = await trx
+      .selectFrom('invitations')
+      .select(['invitations.id', 'invitations.person_id'])
+      .where('invitations.session_id', '=', sessionId)
+      .where('invitations.status', 'in', ['invited', 'confirmed'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('attendances').select('attendances.id').whereRef('attendances.person_id', '=', 'invitations.person_id').where('attendances.session_id', '=', sessionId))))
+      .execute();
+    const now = nowIso();
+    if (missing.length) {
+      await trx
+        .insertInto('attendances')
+        .values(missing.map((m) => ({ session_id: sessionId, person_id: m.person_id, invitation_id: m.id, status: 'absent' as const, checked_in_at: null, reason: '', method: 'close' as const, recorded_by: actor.userId, needs_review: 0, substitute_for: '', created_at: now, updated_at: now })))
+        .execute();
+    }
+    await trx.updateTable('sessions').set({ status: 'closed', updated_at: now }).where('id', '=', sessionId).execute();
+    await recordAudit(trx, actor, { action: 'attendance.close', entityType: 'session', entityId: sessionId, after: { absent: missing.length } });
+    return { absent: missing.length };
+  });
+}
+
+export interface LiveCounts {
+  invited: number;
+  attended: number;
+  late: number;
+  excused: number;
+  absent: number;
+  needsReview: number;
+  units: { unit: string; invited: number; attended: number }[];
+  recent: { id: number; name: string; unit: string; at: string; status: string; needsReview: boolean; method: string }[];
+}
+
+/** Counts per unit and the latest arrivals, for the live board (aggregated in SQL: cost follows the session). */
+export async function liveCounts(db: Kysely<DB>, sessionId: number): Promise<LiveCounts> {
+  const invited = await db
+    .selectFrom('invitations')
+    .innerJoin('units', 'units.id', 'invitations.unit_id')
+    .where('invitations.session_id', '=', sessionId)
+    .where('invitations.status', 'in', ['invited', 'confirmed'])
+    .select(['units.name', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('units.name')
+    .execute();
+  const attended = await db
+    .selectFrom('attendances')
+    .innerJoin('people', 'people.id', 'attendances.person_id')
+    .innerJoin('units', 'units.id', 'people.unit_id')
+    .where('attendances.session_id', '=', sessionId)
+    .select(['units.name', 'attendances.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('attendances.needs_review').as('review')])
+    .groupBy(['units.name', 'attendances.status'])
+    .execute();
+  const units = new Map<string, { unit: string; invited: number; attended: number }>();
+  for (const row of invited) units.set(row.name, { unit: row.name, invited: Number(row.n), attended: 0 });
+  const totals = { attended: 0, late: 0, excused: 0, absent: 0, needsReview: 0 };
+  for (const row of attended) {
+    const n = Number(row.n);
+    totals.needsReview += Number(row.review ?? 0);
+    if (ATTENDED.includes(row.status)) {
+      totals.attended += n;
+      const entry = units.get(row.name) ?? { unit: row.name, invited: 0, attended: 0 };
+      entry.attended += n;
+      units.set(row.name, entry);
+    }
+    if (row.status === 'late') totals.late += n;
+    if (row.status === 'excused') totals.excused += n;
+    if (row.status === 'absent') totals.absent += n;
+  }
+  const recent = await db
+    .selectFrom('attendances')
+    .innerJoin('people', 'people.id', 'attendances.person_id')
+    .innerJoin('units', 'units.id', 'people.unit_id')
+    .where('attendances.session_id', '=', sessionId)
+    .where('attendances.status', 'in', [...ATTENDED])
+    .select(['attendances.id', 'people.full_name', 'units.name', 'attendances.checked_in_at', 'attendances.status', 'attendances.needs_review', 'attendances.method'])
+    .orderBy('attendances.checked_in_at', 'desc')
+    .limit(15)
+    .execute();
+  return {
+    invited: invited.reduce((n, r) => n + Number(r.n), 0),
+    ...totals,
+    units: [...units.values()].sort((a, b) => a.unit.localeCompare(b.unit, 'vi')),
+    recent: recent.map((r) => ({ id: r.id, name: r.full_name, unit: r.name, at: r.checked_in_at ? hhmm(r.checked_in_at) : '', status: ATTENDANCE_STATUS_LABELS[r.status], needsReview: r.needs_review === 1, method: r.method })),
+  };
+}
