@@ -71,6 +71,11 @@ const ACTION_LABELS: Record<string, string> = {
   'letter.update_draft': 'Sửa bản nháp văn bản',
   'letter.issue': 'Ban hành văn bản',
   'invitation.revoke_code': 'Thu hồi mã giấy mời',
+  'attendance.checkin': 'Điểm danh',
+  'attendance.excuse': 'Ghi vắng có phép',
+  'attendance.undo': 'Hoàn tác điểm danh',
+  'attendance.confirm': 'Xác nhận đăng ký tại chỗ',
+  'attendance.close': 'Kết thúc điểm danh',
   'invitation.reissue_code': 'Cấp lại mã giấy mời',
 };
 
@@ -146,6 +151,12 @@ const FIELD_LABELS: Record<string, string> = {
   skippedNoUnit: 'Bỏ qua vì chưa có đơn vị',
   replaces: 'Thay thế văn bản',
   codes: 'Số mã giấy mời đã cấp',
+  person: 'Đại biểu',
+  method: 'Cách điểm danh',
+  needsReview: 'Chờ xác nhận',
+  reason: 'Lý do',
+  checkedInAt: 'Giờ điểm danh',
+  absent: 'Số người ghi vắng',
 };
 
 export interface AuditField {

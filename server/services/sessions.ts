@@ -390,3 +390,18 @@ export async function getSessionDetail(db: Kysely<DB>, id: number): Promise<Sess
     warnings: await findSessionWarnings(db, id),
   };
 }
+
+/** Sessions from yesterday on (in Vietnam), soonest first: what check-in staff open from the start page. */
+export async function upcomingSessions(db: Kysely<DB>, limit = 8): Promise<{ id: number; when: string; venue: string; roundLabel: string; roundTitle: string; statusLabel: string }[]> {
+  const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+  const rows = await db
+    .selectFrom('sessions')
+    .innerJoin('rounds', 'rounds.id', 'sessions.round_id')
+    .where('sessions.ends_at', '>=', since)
+    .where('sessions.status', '!=', 'cancelled')
+    .select(['sessions.id', 'sessions.starts_at', 'sessions.ends_at', 'sessions.venue', 'sessions.status', 'rounds.number', 'rounds.title'])
+    .orderBy('sessions.starts_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, when: formatVnRange(r.starts_at, r.ends_at), venue: r.venue, roundLabel: `Đợt ${r.number}`, roundTitle: r.title, statusLabel: SESSION_STATUS_LABELS[r.status] ?? r.status }));
+}

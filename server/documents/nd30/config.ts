@@ -198,8 +198,9 @@ export const ND30_DEFAULTS: Nd30Config = {
     titleSize: 14,
     detailSize: 13,
     tableSize: 12,
-    // "STT" and "Giờ điểm / danh" (two lines) fit their headers at 12 pt bold; Ký tên and Ghi chú get what is left.
-    columns: shares(11, 35, 24, 30, 20, 22, 23),
+    // Names on one line, units on two where possible; "STT" fits its header at 12 pt bold and "Giờ / điểm / danh"
+    // stacks in three lines over a column that only holds "07:30"; Ghi chú fits "Đến muộn" and "Đi thay cho" on a line.
+    columns: shares(11, 37, 24, 37, 12.5, 20, 23.5),
     minRowHeight: mm(10),
     totalSize: 13,
     hintSize: 12,

@@ -12,3 +12,24 @@ export { QUOC_HIEU, TIEU_NGU, upper } from './heading.ts';
 export { romanNumeral } from './appendix.ts';
 export type { RichText, TextRun } from './text-flow.ts';
 export type * from './types.ts';
+export {
+  renderSignInSheetPdf,
+  traceSignInSheetLayout,
+  attendanceStatus,
+  isAttending,
+  signInNote,
+  attendanceNote,
+  signInCounts,
+  signInTotalLine,
+  signInGroupHeading,
+  signInDetailsLine,
+  signInCells,
+  SIGN_IN_TITLE,
+  SIGN_IN_HEADERS,
+  STATUS_WORDS,
+  NEEDS_REVIEW_NOTE,
+  PREPARER_TITLE,
+  ORGANIZER_TITLE,
+  SIGNATURE_HINT,
+} from './sign-in-sheet.ts';
+export type { SignInSheetRenderOptions } from './sign-in-sheet.ts';

@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
   ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, type CheckinResult,
 } from '../../services/checkin.ts';
-import { formatVnRange } from '../../services/clock.ts';
+import { isoToVnParts } from '../../services/clock.ts';
 import { findCodeByToken } from '../../services/invitation-codes.ts';
 import { searchPeople } from '../../services/people.ts';
 import { unitChoices } from '../../services/plans.ts';
@@ -110,14 +110,30 @@ export default async function checkinRoutes(app: FastifyInstance) {
         : invited.map((i) => ({ personId: i.personId, fullName: i.fullName, position: i.position, unitName: i.unitName, invited: true }));
       const rows = candidates.map((c) => {
         const a = byPerson.get(c.personId);
-        return { ...c, attendanceId: a?.id ?? null, status: a?.status ?? null, statusLabel: a ? ATTENDANCE_STATUS_LABELS[a.status] : 'Chưa điểm danh', at: a?.checked_in_at ? formatVnRange(a.checked_in_at, a.checked_in_at).slice(0, 5) : '', reason: a?.reason ?? '', needsReview: a?.needs_review === 1 };
+        return { ...c, attendanceId: a?.id ?? null, status: a?.status ?? null, statusLabel: a ? ATTENDANCE_STATUS_LABELS[a.status] : 'Chưa điểm danh', at: a?.checked_in_at ? isoToVnParts(a.checked_in_at).time : '', reason: a?.reason ?? '', needsReview: a?.needs_review === 1 };
       });
       return reply.view('pages/checkin/desk', {
         title: `Bàn điểm danh — ${session.roundLabel}`,
         session,
         q,
         rows,
-        review: rows.filter((r) => r.needsReview),
+        // Walk-ins are not on the invitation list: the review list comes from the attendance itself.
+        review: (
+          await app.db
+            .selectFrom('attendances')
+            .innerJoin('people', 'people.id', 'attendances.person_id')
+            .innerJoin('units', 'units.id', 'people.unit_id')
+            .where('attendances.session_id', '=', session.id)
+            .where('attendances.needs_review', '=', 1)
+            .select(['attendances.id', 'people.full_name', 'units.name', 'attendances.status', 'attendances.checked_in_at', 'attendances.substitute_for'])
+            .execute()
+        ).map((r) => ({
+          attendanceId: r.id,
+          fullName: r.full_name,
+          unitName: r.name,
+          statusLabel: ATTENDANCE_STATUS_LABELS[r.status] + (r.substitute_for ? ` cho ${r.substitute_for}` : ''),
+          at: r.checked_in_at ? isoToVnParts(r.checked_in_at).time : '',
+        })),
         window: checkinWindow(await app.db.selectFrom('sessions').select(['starts_at', 'ends_at', 'checkin_opens_minutes', 'status']).where('id', '=', session.id).executeTakeFirstOrThrow()),
         canClose: request.user!.roles.includes('organizer') || request.user!.roles.includes('checkin'),
       });
@@ -199,7 +215,7 @@ export default async function checkinRoutes(app: FastifyInstance) {
       if (!window.open) {
         return reply.code(409).view('pages/checkin/room-phone', { title: 'Điểm danh', state: 'invalid', message: window.reason === 'not-open' ? 'Chưa đến giờ điểm danh.' : 'Đã hết giờ điểm danh của buổi này.' });
       }
-      return reply.view('pages/checkin/room-phone', await roomForm(request, id, issueRoomPass(secret, id), {}));
+      return reply.view('pages/checkin/room-phone', { ...(await roomForm(request, id, issueRoomPass(secret, id), {})), csrfToken: reply.generateCsrf() });
     },
   );
 

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { getAgencyProfile } from '../../services/agency.ts';
 import { ROLE_LABELS } from '../../services/roles.ts';
 import { isSetupNeeded, isValidSetupToken } from '../../services/setup.ts';
+import { upcomingSessions } from '../../services/sessions.ts';
 
 const HomeQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
 
@@ -27,6 +28,8 @@ export default async function homeRoutes(app: FastifyInstance) {
         agency: await getAgencyProfile(app.db),
         roleLabels: user.roles.map((role) => ROLE_LABELS[role]),
         isAdmin: user.roles.includes('admin'),
+        runsCheckin: user.roles.includes('checkin') || user.roles.includes('organizer'),
+        sessions: user.roles.includes('checkin') || user.roles.includes('organizer') || user.roles.includes('reporter') ? await upcomingSessions(app.db) : [],
       });
     },
   );

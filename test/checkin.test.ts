@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../server/services/audit.ts';
+import { isoToVnParts } from '../server/services/clock.ts';
+import { createDraft, defaultLetterForm, issueLetter, revokeInvitationCode } from '../server/services/letters.ts';
+import { createPerson } from '../server/services/people.ts';
+import { createPlan, createRound } from '../server/services/plans.ts';
+import { createSession, invitePerson, substituteInvitation } from '../server/services/sessions.ts';
+import { createUnit } from '../server/services/units.ts';
+import { currentRoomCode, isValidRoomCode, isValidRoomPass, issueRoomPass, ROOM_STEP_SECONDS } from '../server/services/room-codes.ts';
+import { formatShortCode } from '../server/services/invitation-codes.ts';
+import { buildApp, type TestApp } from './helpers/build-app.ts';
+import { loggedInUser } from './helpers/factories.ts';
+import { Visitor, csrfFrom } from './helpers/http.ts';
+
+/** A session of `minutesAgo` minutes ago (negative: in the future) lasting 3 hours, with invitees holding codes. */
+async function liveSession(t: TestApp, options: { minutesAgo?: number; names?: string[] } = {}) {
+  const unit = await createUnit(t.app.db, CLI_ACTOR, { kind: 'commune', name: `UBND xã ${Math.random().toString(36).slice(2, 7)}`, shortName: '', sortOrder: '' });
+  const planId = await createPlan(t.app.db, CLI_ACTOR, { number: '', symbol: 'KH-UBND', issuedOn: '2026-01-05', summary: 'Kế hoạch thử', basis: '', year: '2026', requiredRounds: '2', unitIds: [] });
+  const roundId = await createRound(t.app.db, CLI_ACTOR, planId, { number: String(Math.floor(Math.random() * 40) + 1), title: 'Tập huấn thử', topics: '', notes: '', quotas: {} });
+  const start = new Date(Date.now() - (options.minutesAgo ?? 5) * 60_000);
+  const end = new Date(start.getTime() + 3 * 3600_000);
+  const s = isoToVnParts(start.toISOString());
+  const e = isoToVnParts(end.toISOString());
+  const sessionId = await createSession(t.app.db, CLI_ACTOR, roundId, {
+    date: s.date, startTime: s.time, endTime: e.date === s.date ? e.time : '23:59', venue: 'Hội trường', chair: '', capacity: '',
+    checkinOpensMinutes: '30', lateAfterMinutes: '15', status: 'planned', notes: '',
+  });
+  const people: number[] = [];
+  for (const name of options.names ?? ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường']) {
+    const id = await createPerson(t.app.db, CLI_ACTOR, { fullName: name, position: 'Công chức', unitId: String(unit), phone: '', email: '', notes: '' });
+    await invitePerson(t.app.db, CLI_ACTOR, sessionId, id);
+    people.push(id);
+  }
+  const letterId = await createDraft(t.app.db, CLI_ACTOR, { sessionId, kind: 'giay-moi', form: await defaultLetterForm(t.app.db, sessionId) });
+  await issueLetter(t.app.db, CLI_ACTOR, letterId);
+  const codes = await t.app.db
+    .selectFrom('invitation_tokens')
+    .innerJoin('invitations', 'invitations.id', 'invitation_tokens.invitation_id')
+    .select(['invitations.person_id', 'invitations.id as invitation_id', 'invitation_tokens.token', 'invitation_tokens.short_code'])
+    .where('invitation_tokens.status', '=', 'active')
+    .where('invitations.session_id', '=', sessionId)
+    .execute();
+  const codeOf = (personId: number) => codes.find((c) => c.person_id === personId)!;
+  return { sessionId, unit, people, codeOf };
+}
+
+describe('check-in', () => {
+  let t: TestApp;
+  let staff: Visitor;
+  let csrf: string;
+  beforeEach(async () => {
+    t = await buildApp({ LOGIN_MAX_PER_IP: '100', PUBLIC_URL: 'https://taphuan.example.gov.vn' });
+    staff = (await loggedInUser(t.app, ['checkin'])).visitor;
+    csrf = csrfFrom((await staff.get('/')).body);
+  });
+  afterEach(() => t.close());
+
+  const scan = (sessionId: number, body: Record<string, unknown>) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/sessions/${sessionId}/checkin`,
+      payload: { method: 'door', ...body },
+      headers: { accept: 'application/json', cookie: staff.cookieHeader, 'x-csrf-token': csrf },
+    });
+
+  it('checks in by the personal link, the token or the typed code, once per person', async () => {
+    const { sessionId, people, codeOf } = await liveSession(t);
+    const first = await scan(sessionId, { code: `https://taphuan.example.gov.vn/i/${codeOf(people[0]!).token}` });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ result: 'ok', status: 'present', person: { name: 'Nguyễn Văn An' } });
+    expect((await scan(sessionId, { code: codeOf(people[1]!).token })).json()).toMatchObject({ result: 'ok' });
+    const typed = formatShortCode(codeOf(people[2]!).short_code).toLowerCase().replace(/-/g, ' ');
+    expect((await scan(sessionId, { code: typed })).json()).toMatchObject({ result: 'ok', person: { name: 'Lê Văn Cường' } });
+
+    const again = (await scan(sessionId, { code: codeOf(people[0]!).token })).json();
+    expect(again.result).toBe('duplicate');
+    expect(again.firstAt).toMatch(/^\d{2}:\d{2}$/);
+    expect(again.firstBy).toMatch(/^Người dùng \d+$/);
+    const rows = await t.app.db.selectFrom('attendances').select('person_id').where('session_id', '=', sessionId).execute();
+    expect(rows).toHaveLength(3);
+  });
+
+  it('records one attendance when the same code arrives many times at once', async () => {
+    const { sessionId, people, codeOf } = await liveSession(t);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => scan(sessionId, { code: codeOf(people[0]!).token })));
+    const results = answers.map((a) => a.json().result);
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1);
+    expect(results.filter((r) => r === 'duplicate')).toHaveLength(11);
+    expect(await t.app.db.selectFrom('attendances').select('id').where('session_id', '=', sessionId).execute()).toHaveLength(1);
+    const attempts = await t.app.db.selectFrom('checkin_attempts').select('result').where('session_id', '=', sessionId).execute();
+    expect(attempts).toHaveLength(12);
+  });
+
+  it('answers a retried request with the same nonce exactly as the first time, without acting twice', async () => {
+    const { sessionId, people, codeOf } = await liveSession(t);
+    const first = (await scan(sessionId, { code: codeOf(people[0]!).token, nonce: 'n-1' })).json();
+    const retry = (await scan(sessionId, { code: codeOf(people[0]!).token, nonce: 'n-1' })).json();
+    expect(retry).toEqual(first);
+    expect(retry.result).toBe('ok');
+    expect(await t.app.db.selectFrom('checkin_attempts').select('id').where('client_nonce', '=', 'n-1').execute()).toHaveLength(1);
+  });
+
+  it('refuses unknown, revoked, replaced and other-session codes, and logs every attempt', async () => {
+    const a = await liveSession(t);
+    const b = await liveSession(t, { names: ['Phạm Văn Dũng'] });
+    expect((await scan(a.sessionId, { code: 'AAAAAAAAA' })).json()).toMatchObject({ result: 'refused', reason: 'unknown' });
+    expect((await scan(a.sessionId, { code: 'không phải mã' })).json()).toMatchObject({ result: 'refused', reason: 'unknown' });
+    const other = (await scan(a.sessionId, { code: b.codeOf(b.people[0]!).token })).json();
+    expect(other).toMatchObject({ result: 'refused', reason: 'other-session', person: { name: 'Phạm Văn Dũng' } });
+    expect(other.message).toContain('Giấy mời của buổi khác');
+    await revokeInvitationCode(t.app.db, CLI_ACTOR, a.codeOf(a.people[0]!).invitation_id, false);
+    expect((await scan(a.sessionId, { code: a.codeOf(a.people[0]!).token })).json()).toMatchObject({ result: 'refused', reason: 'revoked' });
+    const newcomer = await createPerson(t.app.db, CLI_ACTOR, { fullName: 'Đặng Văn Giang', position: '', unitId: String(a.unit), phone: '', email: '', notes: '' });
+    await substituteInvitation(t.app.db, CLI_ACTOR, a.codeOf(a.people[1]!).invitation_id, newcomer);
+    expect((await scan(a.sessionId, { code: a.codeOf(a.people[1]!).token })).json()).toMatchObject({ result: 'refused', reason: 'replaced' });
+    const log = await t.app.db.selectFrom('checkin_attempts').select(['result', 'reason', 'ip', 'user_id', 'device']).where('session_id', '=', a.sessionId).orderBy('id').execute();
+    expect(log.map((l) => l.reason)).toEqual(['unknown', 'unknown', 'other-session', 'revoked', 'replaced']);
+    expect(log.every((l) => l.result === 'refused' && l.ip === '127.0.0.1' && l.user_id !== null)).toBe(true);
+  });
+
+  it('is open only in the window: refused before it opens and after the session is closed', async () => {
+    const early = await liveSession(t, { minutesAgo: -120 });
+    expect((await scan(early.sessionId, { code: early.codeOf(early.people[0]!).token })).json()).toMatchObject({ result: 'refused', reason: 'not-open' });
+    const late = await liveSession(t, { minutesAgo: 40 });
+    expect((await scan(late.sessionId, { code: late.codeOf(late.people[0]!).token })).json()).toMatchObject({ result: 'ok', status: 'late' });
+    const closed = await staff.submit(`/sessions/${late.sessionId}/desk`, `/sessions/${late.sessionId}/close`, {});
+    expect(closed.statusCode).toBe(303);
+    const statuses = await t.app.db.selectFrom('attendances').select(['person_id', 'status', 'method']).where('session_id', '=', late.sessionId).orderBy('person_id').execute();
+    expect(statuses.map((s) => s.status)).toEqual(['late', 'absent', 'absent']);
+    expect((await scan(late.sessionId, { code: late.codeOf(late.people[1]!).token })).json()).toMatchObject({ result: 'refused', reason: 'closed' });
+    const twice = await staff.submit(`/sessions/${late.sessionId}/desk`, `/sessions/${late.sessionId}/close`, {});
+    expect(twice.statusCode).toBe(409);
+  });
+
+  it('the desk finds people without diacritics, checks in with one tap, records excused with a reason, and undoes with a reason', async () => {
+    const { sessionId, people } = await liveSession(t);
+    const page = await staff.get(`/sessions/${sessionId}/desk?q=tran%20binh`);
+    expect(page.body).toContain('Trần Thị Bình');
+    expect(page.body).not.toContain('Nguyễn Văn An');
+    const tap = await staff.post(`/sessions/${sessionId}/checkin`, { method: 'desk', personId: String(people[1]), _csrf: csrfFrom(page.body) });
+    expect(tap.statusCode).toBe(303);
+    const noReason = await staff.post(`/sessions/${sessionId}/excuse`, { personId: String(people[0]), reason: '  ', _csrf: csrfFrom(page.body) });
+    expect(noReason.statusCode).toBe(303);
+    expect((await staff.get(`/sessions/${sessionId}/desk`)).body).toContain('Nhập lý do vắng');
+    await staff.post(`/sessions/${sessionId}/excuse`, { personId: String(people[0]), reason: 'Đi công tác', _csrf: csrfFrom(page.body) });
+    const rows = await t.app.db.selectFrom('attendances').selectAll().where('session_id', '=', sessionId).orderBy('person_id').execute();
+    expect(rows.map((r) => [r.person_id, r.status, r.reason])).toEqual([[people[0], 'excused', 'Đi công tác'], [people[1], 'present', '']]);
+
+    const attendance = rows[1]!;
+    const withoutReason = await staff.post(`/attendances/${attendance.id}/undo`, { reason: '', _csrf: csrfFrom(page.body) });
+    expect(withoutReason.statusCode).toBe(422);
+    const undone = await staff.post(`/attendances/${attendance.id}/undo`, { reason: 'Quét nhầm người', _csrf: csrfFrom(page.body) });
+    expect(undone.statusCode).toBe(303);
+    expect(await t.app.db.selectFrom('attendances').select('id').where('id', '=', attendance.id).execute()).toEqual([]);
+    const audit = await t.app.db.selectFrom('audit_log').selectAll().where('action', '=', 'attendance.undo').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!)).toEqual({ reason: 'Quét nhầm người' });
+    expect(JSON.parse(audit.before_json!)).toMatchObject({ person: 'Trần Thị Bình', status: 'present' });
+    const actions = (await t.app.db.selectFrom('audit_log').select('action').where('action', 'like', 'attendance.%').execute()).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['attendance.checkin', 'attendance.excuse', 'attendance.undo']));
+  });
+
+  it('rotates room codes: this step and the previous accepted, older and other sessions refused', () => {
+    const secret = 'bí mật của buổi';
+    const at = 1_800_000_000_000;
+    const now = currentRoomCode(secret, 7, at);
+    expect(now.code).toHaveLength(10);
+    expect(isValidRoomCode(secret, 7, now.code, at)).toBe(true);
+    const step = ROOM_STEP_SECONDS * 1000;
+    expect(isValidRoomCode(secret, 7, now.code, at + step)).toBe(true);
+    expect(isValidRoomCode(secret, 7, now.code, at + 2 * step)).toBe(false);
+    expect(isValidRoomCode(secret, 8, now.code, at)).toBe(false);
+    expect(isValidRoomCode('khác', 7, now.code, at)).toBe(false);
+    expect(currentRoomCode(secret, 7, at + step).code).not.toBe(now.code);
+    const pass = issueRoomPass(secret, 7, at);
+    expect(isValidRoomPass(secret, 7, pass, at + 9 * 60_000)).toBe(true);
+    expect(isValidRoomPass(secret, 7, pass, at + 11 * 60_000)).toBe(false);
+    expect(isValidRoomPass(secret, 8, pass, at)).toBe(false);
+    expect(isValidRoomPass(secret, 7, pass.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), at)).toBe(false);
+  });
+
+  it('lets a phone in the room check in with the personal code, or register as a walk-in for review', async () => {
+    const { sessionId, people, codeOf, unit } = await liveSession(t);
+    const code = (await staff.get(`/sessions/${sessionId}/room/code.json`, { accept: 'application/json' })).json() as { url: string };
+    const path = new URL(code.url).pathname;
+    const phone = new Visitor(t.app);
+    const stale = await phone.get(`/r/${sessionId}/AAAAAAAAAA`);
+    expect(stale.statusCode).toBe(410);
+    expect(stale.body).toContain('Mã phòng đã hết hạn');
+    const form = await phone.get(path);
+    expect(form.statusCode).toBe(200);
+    const pass = /name="pass" value="([^"]+)"/.exec(form.body)![1]!;
+    const done = await phone.post(`/r/${sessionId}`, { pass, personalCode: formatShortCode(codeOf(people[0]!).short_code), _csrf: csrfFrom(form.body) });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Nguyễn Văn An');
+    expect(done.body).toContain('Có mặt');
+    const forged = await phone.post(`/r/${sessionId}`, { pass: '1.abc', personalCode: 'X', _csrf: csrfFrom(form.body) });
+    expect(forged.statusCode).toBe(410);
+    const walkIn = await phone.post(`/r/${sessionId}`, { pass, mode: 'walk-in', fullName: 'Võ Thị Em', position: 'Công chức', unitId: String(unit), substituteFor: 'Lê Văn Cường', _csrf: csrfFrom(form.body) });
+    expect(walkIn.body).toContain('Chờ cán bộ xác nhận');
+    const row = await t.app.db.selectFrom('attendances').innerJoin('people', 'people.id', 'attendances.person_id').selectAll('attendances').where('people.full_name', '=', 'Võ Thị Em').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'substitute', needs_review: 1, method: 'walk-in', substitute_for: 'Lê Văn Cường' });
+    const desk = await staff.get(`/sessions/${sessionId}/desk`);
+    expect(desk.body).toContain('Chờ xác nhận');
+    await staff.post(`/attendances/${row.id}/confirm`, { _csrf: csrfFrom(desk.body) });
+    expect((await t.app.db.selectFrom('attendances').select('needs_review').where('id', '=', row.id).executeTakeFirstOrThrow()).needs_review).toBe(0);
+    const badWalkIn = await phone.post(`/r/${sessionId}`, { pass, mode: 'walk-in', fullName: '', unitId: '999', _csrf: csrfFrom(form.body) });
+    expect(badWalkIn.statusCode).toBe(422);
+    expect(badWalkIn.body).toContain('Nhập họ và tên');
+  });
+
+  it('pushes live counts to the board over server-sent events', async () => {
+    const { sessionId, people, codeOf } = await liveSession(t);
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.server.address() as { port: number };
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/sessions/${sessionId}/live/events`, { headers: { cookie: staff.cookieHeader }, signal: controller.signal });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    const events: { attended: number }[] = [];
+    let buffer = '';
+    const readEvent = async () => {
+      for (;;) {
+        const index = buffer.indexOf('\n\n');
+        if (index >= 0) {
+          const chunk = buffer.slice(0, index);
+          buffer = buffer.slice(index + 2);
+          const data = chunk.split('\n').find((l) => l.startsWith('data: '));
+          if (data) return JSON.parse(data.slice(6)) as { attended: number };
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    };
+    events.push(await readEvent());
+    expect(events[0]!.attended).toBe(0);
+    await scan(sessionId, { code: codeOf(people[0]!).token });
+    await scan(sessionId, { code: codeOf(people[1]!).token });
+    let latest = await readEvent();
+    while (latest.attended < 2) latest = await readEvent();
+    expect(latest.attended).toBe(2);
+    controller.abort();
+  });
+});
