@@ -26,6 +26,7 @@ import sessionRoutes from './routes/sessions/index.ts';
 import invitationRoutes from './routes/invitation/index.ts';
 import letterRoutes from './routes/letters/index.ts';
 import checkinRoutes from './routes/checkin/index.ts';
+import vendorRoutes from './routes/vendor/index.ts';
 import { createInProcessLiveEvents } from './services/live-events.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
@@ -133,6 +134,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(invitationRoutes);
   await app.register(letterRoutes);
   await app.register(checkinRoutes);
+  await app.register(vendorRoutes);
 
 }
 

@@ -121,3 +121,64 @@ export async function insertDemoLetters(db: Kysely<DB>, actor: Actor, planId: nu
     if (session.number === 1) await issueLetter(db, actor, id, { issuedOn: '2022-05-06' });
   }
 }
+
+/**
+ * Round 1 as it happened: both sessions closed, most invitees on time, some late, one excused with a reason,
+ * the rest absent, a walk-in and a substitute registered in the room, and the scan log behind it all.
+ */
+export async function insertDemoAttendance(db: Kysely<DB>, planId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const sessions = await trx
+      .selectFrom('sessions')
+      .innerJoin('rounds', 'rounds.id', 'sessions.round_id')
+      .where('rounds.plan_id', '=', planId)
+      .where('rounds.number', '=', 1)
+      .select(['sessions.id', 'sessions.starts_at'])
+      .orderBy('sessions.starts_at')
+      .execute();
+    const staff = await trx.selectFrom('users').select('id').where('username', '=', 'diemdanh').executeTakeFirst();
+    for (const [index, session] of sessions.entries()) {
+      const start = new Date(session.starts_at).getTime();
+      const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+      const invited = await trx
+        .selectFrom('invitations')
+        .innerJoin('people', 'people.id', 'invitations.person_id')
+        .leftJoin('invitation_tokens', (join) => join.onRef('invitation_tokens.invitation_id', '=', 'invitations.id').on('invitation_tokens.status', '=', 'active'))
+        .where('invitations.session_id', '=', session.id)
+        .select(['invitations.id', 'invitations.person_id', 'invitations.unit_id', 'people.full_name', 'invitation_tokens.short_code'])
+        .orderBy('invitations.id')
+        .execute();
+      const attempts: { at: string; input: string; result: 'ok' | 'duplicate' | 'refused'; reason: string; person_id: number | null; method: 'door' | 'room' | 'desk' | 'walk-in'; response: unknown }[] = [];
+      for (const [k, person] of invited.entries()) {
+        const base = { session_id: session.id, person_id: person.person_id, invitation_id: person.id, recorded_by: staff?.id ?? null, needs_review: 0, substitute_for: '', reason: '' };
+        if (k === invited.length - 1) {
+          await trx.insertInto('attendances').values({ ...base, status: 'excused', checked_in_at: null, reason: 'Đi công tác theo quyết định của UBND huyện', method: 'desk', created_at: at(-5), updated_at: at(-5) }).execute();
+        } else if (k === invited.length - 2 || k === invited.length - 3) {
+          await trx.insertInto('attendances').values({ ...base, status: 'absent', checked_in_at: null, method: 'close', created_at: at(200), updated_at: at(200) }).execute();
+        } else {
+          const late = k % 6 === 5;
+          const minute = late ? 20 + k : -25 + k * 2;
+          const method = k % 3 === 0 ? 'room' : 'door';
+          await trx.insertInto('attendances').values({ ...base, status: late ? 'late' : 'present', checked_in_at: at(minute), method, recorded_by: method === 'room' ? null : base.recorded_by, created_at: at(minute), updated_at: at(minute) }).execute();
+          attempts.push({ at: at(minute), input: person.short_code ?? '', result: 'ok', reason: '', person_id: person.person_id, method, response: { result: 'ok', person: { name: person.full_name } } });
+          if (k === 1) attempts.push({ at: at(minute + 1), input: person.short_code ?? '', result: 'duplicate', reason: '', person_id: person.person_id, method: 'door', response: { result: 'duplicate' } });
+        }
+      }
+      // A walk-in and a substitute for one of the absentees, registered from the room QR and confirmed by staff.
+      const unitId = invited[0]!.unit_id;
+      const absentee = invited[invited.length - 2]!;
+      for (const [name, substituteFor] of [[index === 0 ? 'Hồ Thị Xuân (minh họa)' : 'Mai Văn Tín (minh họa)', ''], [index === 0 ? 'Lý Minh Khang (minh họa)' : 'Dương Thị Yến (minh họa)', absentee.full_name]] as const) {
+        const now = at(3);
+        const person = { id: await insertCheckedPerson(trx, { userId: null, username: 'demo', ip: null }, { fullName: name, position: 'Công chức', unitId: substituteFor ? absentee.unit_id : unitId, phone: '', email: '', notes: 'Đăng ký tại chỗ' }, false) };
+        await trx.insertInto('attendances').values({ session_id: session.id, person_id: person.id, invitation_id: null, status: substituteFor ? 'substitute' : 'present', checked_in_at: now, reason: '', method: 'walk-in', recorded_by: null, needs_review: 0, substitute_for: substituteFor, created_at: now, updated_at: now }).execute();
+        attempts.push({ at: now, input: name, result: 'ok', reason: '', person_id: person.id, method: 'walk-in', response: { result: 'ok', person: { name } } });
+      }
+      attempts.push({ at: at(-10), input: 'ABC-DEF-GHJ', result: 'refused', reason: 'unknown', person_id: null, method: 'door', response: { result: 'refused', reason: 'unknown' } });
+      await trx
+        .insertInto('checkin_attempts')
+        .values(attempts.map((a) => ({ session_id: session.id, at: a.at, user_id: a.method === 'room' || a.method === 'walk-in' ? null : (staff?.id ?? null), method: a.method, ip: '10.0.0.23', device: 'Demo', input: a.input, result: a.result, reason: a.reason, person_id: a.person_id, client_nonce: null, response_json: JSON.stringify(a.response) })))
+        .execute();
+      await trx.updateTable('sessions').set({ status: 'closed' }).where('id', '=', session.id).execute();
+    }
+  });
+}

@@ -7,7 +7,7 @@ import { saveAgencyProfile } from './agency.ts';
 import { CLI_ACTOR } from './audit.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount } from './users.ts';
-import { insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
+import { insertDemoAttendance, insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
 
 export const DEMO_PASSWORD = 'taphuan-demo';
 
@@ -43,9 +43,10 @@ export async function loadDemoData(db: Kysely<DB>): Promise<string> {
     return insertDemoPlan(trx, CLI_ACTOR);
   });
   await insertDemoLetters(db, CLI_ACTOR, plan.planId);
+  await insertDemoAttendance(db, plan.planId);
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(10)} ${a.roles.join(', ')}`);
   return [
-    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022): 21 đơn vị, ' + plan.people + ' đại biểu, kế hoạch với 2 đợt và 3 buổi; giấy mời đợt 1 đã ban hành (kèm danh sách và giấy mời cá nhân có mã QR), giấy mời đợt 2 là bản nháp.',
+    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022): 21 đơn vị, ' + plan.people + ' đại biểu, kế hoạch với 2 đợt và 3 buổi; giấy mời đợt 1 đã ban hành (kèm danh sách và giấy mời cá nhân có mã QR), giấy mời đợt 2 là bản nháp; đợt 1 đã điểm danh xong (đúng giờ, muộn, vắng có phép, vắng, đăng ký tại chỗ, đi thay).',
     'Tài khoản, mật khẩu chung: ' + DEMO_PASSWORD,
     ...lines,
     'Chỉ dùng để tìm hiểu; đừng dùng dữ liệu minh họa trên máy chủ thật.',

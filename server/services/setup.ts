@@ -10,7 +10,7 @@ import { recordAudit, type Actor } from './audit.ts';
 import { nowIso } from './clock.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount, validateNewAccount } from './users.ts';
-import { insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
+import { insertDemoAttendance, insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
 
 const SETUP_TOKEN_KEY = 'setup_token_sha256';
 
@@ -88,6 +88,9 @@ export async function completeSetup(db: Kysely<DB>, ip: string | null, input: Se
     await recordAudit(trx, { ...actor, userId: id }, { action: 'setup.complete', entityType: 'setup' });
     return id;
   });
-  if (demoPlanId) await insertDemoLetters(db, { userId, username: checkedAccount.username, ip }, demoPlanId);
+  if (demoPlanId) {
+    await insertDemoLetters(db, { userId, username: checkedAccount.username, ip }, demoPlanId);
+    await insertDemoAttendance(db, demoPlanId);
+  }
   return userId;
 }

@@ -198,9 +198,9 @@ function drawSignInSheet(canvas: Nd30Canvas, sheet: SignInSheet): void {
   let y = drawHeading(canvas, { parentName: sheet.agency.parentName, nameLines: sheet.agency.nameLines }) + settings.beforeTitle;
 
   const blockWidth = canvas.width * config.shares.appendixHeading;
-  const centred = (text: string, size: number, face: 'bold' | 'italic', role: string) => {
-    for (const line of wrapBalanced(canvas, keepDatesTogether(text), { size, face, width: blockWidth })) {
-      drawLine(canvas, line, { x: area.left + (canvas.width - blockWidth) / 2, width: blockWidth, baseline: y + canvas.ascent({ size, face }), size, align: 'center', role });
+  const centred = (text: string, size: number, face: 'bold' | 'italic', role: string, width = blockWidth) => {
+    for (const line of wrapBalanced(canvas, keepDatesTogether(text), { size, face, width })) {
+      drawLine(canvas, line, { x: area.left + (canvas.width - width) / 2, width, baseline: y + canvas.ascent({ size, face }), size, align: 'center', role });
       y += lineHeight(config, size);
     }
   };
@@ -208,10 +208,10 @@ function drawSignInSheet(canvas: Nd30Canvas, sheet: SignInSheet): void {
   centred(trimmed(sheet.event), settings.titleSize, 'bold', 'sheet-event');
   const reference = trimmed(sheet.reference).replace(/^\((.*)\)$/su, '$1');
   if (reference) centred(`(${reference})`, settings.detailSize, 'italic', 'sheet-reference');
-  // Time and venue share a line when it holds both; otherwise each starts its own line.
+  // Time and venue share a line when it holds both; otherwise each starts its own line (the full width: the time alone is long).
   const details = signInDetailsLine(sheet);
-  const oneLine = canvas.measure(keepDatesTogether(details), { size: settings.detailSize, face: 'italic' }) <= blockWidth;
-  for (const text of oneLine ? [details] : [timeText(sheet), venueText(sheet)]) centred(text, settings.detailSize, 'italic', 'sheet-details');
+  const oneLine = canvas.measure(keepDatesTogether(details), { size: settings.detailSize, face: 'italic' }) <= canvas.width;
+  for (const text of oneLine ? [details] : [timeText(sheet), venueText(sheet)]) centred(text, settings.detailSize, 'italic', 'sheet-details', canvas.width);
 
   const table = new TableFlow(canvas, tableSpec(canvas), y + settings.beforeTable);
   table.draw(table.header);
