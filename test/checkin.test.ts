@@ -244,3 +244,41 @@ describe('check-in', () => {
     controller.abort();
   });
 });
+
+describe('attendance exports', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await buildApp({ LOGIN_MAX_PER_IP: '100' });
+  });
+  afterEach(() => t.close());
+
+  it('gives the blank sheet to sign, then the filled one with times, an XLSX and a CSV that Excel reads as UTF-8', async () => {
+    const { visitor: staff } = await loggedInUser(t.app, ['checkin']);
+    const csrf = csrfFrom((await staff.get('/')).body);
+    const { sessionId, people, codeOf } = await liveSession(t);
+    await t.app.inject({ method: 'POST', url: `/sessions/${sessionId}/checkin`, payload: { code: codeOf(people[0]!).token }, headers: { accept: 'application/json', cookie: staff.cookieHeader, 'x-csrf-token': csrf } });
+    const { execFileSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const text = (body: Buffer) => {
+      const file = `${t.dataDir}/sheet-${Math.random().toString(36).slice(2)}.pdf`;
+      writeFileSync(file, body);
+      return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    };
+    const blank = await staff.get(`/sessions/${sessionId}/attendance.pdf?blank=1`);
+    expect(blank.headers['content-type']).toBe('application/pdf');
+    const blankText = text(blank.rawPayload);
+    expect(blankText).toContain('DANH SÁCH ĐẠI BIỂU THAM DỰ');
+    expect(blankText).toContain('Nguyễn Văn An');
+    expect(blankText).not.toMatch(/\b\d{2}:\d{2}\b.*Nguyễn Văn An|Nguyễn Văn An.*\b\d{2}:\d{2}\b/);
+    const filled = text((await staff.get(`/sessions/${sessionId}/attendance.pdf`)).rawPayload);
+    const at = (await t.app.db.selectFrom('attendances').select('checked_in_at').executeTakeFirstOrThrow()).checked_in_at!;
+    expect(filled).toContain(isoToVnParts(at).time);
+    expect(filled).toMatch(/có mặt: 1; vắng: 2/);
+    const csv = await staff.get(`/sessions/${sessionId}/attendance.csv`);
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.body).toContain('Trần Thị Bình');
+    const xlsx = await staff.get(`/sessions/${sessionId}/attendance.xlsx`);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(String(xlsx.headers['content-disposition'])).toMatch(/attachment; filename="\d{4}-\d{2}-\d{2}_diem-danh\.xlsx"/);
+  });
+});

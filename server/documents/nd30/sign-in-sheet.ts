@@ -158,8 +158,8 @@ function footer(canvas: Nd30Canvas, sheet: SignInSheet) {
   const left = { x: area.left, width: config.columns.left };
   const right = { x: area.left + config.columns.left, width: canvas.width - config.columns.left };
   const blocks = [
-    { column: left, title: PREPARER_TITLE, name: trimmed(sheet.preparedBy), role: 'preparer' },
-    { column: right, title: ORGANIZER_TITLE, name: trimmed(sheet.organizerName), role: 'organizer' },
+    { column: left, title: PREPARER_TITLE, name: trimmed(sheet.preparedBy) },
+    { column: right, title: ORGANIZER_TITLE, name: trimmed(sheet.organizerName) },
   ];
   const totalLines = wrapText(canvas, signInTotalLine(sheet), { ...totalStyle, width: canvas.width });
   const totalPitch = lineHeight(config, totalStyle.size);

@@ -15,6 +15,9 @@ import { searchPeople } from '../../services/people.ts';
 import { unitChoices } from '../../services/plans.ts';
 import { currentRoomCode, isValidRoomCode, isValidRoomPass, issueRoomPass, roomSecret, ROOM_STEP_SECONDS } from '../../services/room-codes.ts';
 import { getSessionDetail } from '../../services/sessions.ts';
+import { buildSignInSheet } from '../../services/attendance-sheet.ts';
+import { renderSignInSheetPdf } from '../../documents/nd30/index.ts';
+import { attendanceFileName, buildAttendanceCsv, buildAttendanceXlsx } from '../../documents/attendance-export.ts';
 import type { Role } from '../../db/types.ts';
 import type { LiveEvents } from '../../services/live-events.ts';
 
@@ -341,5 +344,24 @@ export default async function checkinRoutes(app: FastifyInstance) {
     if (result.result === 'ok') return `${result.person.name} — ${result.statusLabel} lúc ${result.at}${result.needsReview ? ' (chờ cán bộ xác nhận)' : ''}.`;
     if (result.result === 'duplicate') return `${result.person.name}: ${result.message}`;
     return result.person ? `${result.person.name}: ${result.message}` : result.message;
+  }
+
+  // ---- Exports: the sign-in sheet (blank before, filled after), XLSX, and CSV with a BOM for Excel ----
+
+  const ExportQuery = Type.Object({ blank: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])) });
+  for (const extension of ['pdf', 'xlsx', 'csv'] as const) {
+    app.get<Id & { Querystring: { blank?: '1' | '0' } }>(
+      `/sessions/:id/attendance.${extension}`,
+      { config: { access: WATCH_CHECKIN }, schema: { params: IdParams, querystring: ExportQuery } },
+      async (request, reply) => {
+        const blank = extension === 'pdf' && request.query.blank === '1';
+        const sheet = await buildSignInSheet(app.db, request.params.id, !blank);
+        const fileName = attendanceFileName(sheet.time.start, extension, { blank });
+        reply.header('content-disposition', `${extension === 'pdf' ? 'inline' : 'attachment'}; filename="${fileName}"`).header('cache-control', 'private, no-store');
+        if (extension === 'pdf') return reply.type('application/pdf').send(renderSignInSheetPdf(sheet, { fontDir: app.config.fontDir }));
+        if (extension === 'xlsx') return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await buildAttendanceXlsx(sheet));
+        return reply.type('text/csv; charset=utf-8').send(buildAttendanceCsv(sheet));
+      },
+    );
   }
 }
