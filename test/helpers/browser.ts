@@ -47,9 +47,10 @@ export function chromiumPath(): string {
 /**
  * Launches headless Chromium. A plain `launch` gives every browser a fresh temporary profile
  * (user-data dir) that Playwright deletes on close, so no state leaks between runs.
+ * `extraArgs` are added to CHROMIUM_ARGS (say, a fake camera).
  */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export interface ServedApp {
