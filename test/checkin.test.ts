@@ -25,6 +25,9 @@ async function liveSession(t: TestApp, options: { minutesAgo?: number; names?: s
     date: s.date, startTime: s.time, endTime: e.date === s.date ? e.time : '23:59', venue: 'Hội trường', chair: '', capacity: '',
     checkinOpensMinutes: '30', lateAfterMinutes: '15', status: 'planned', notes: '',
   });
+  // Every check-in account of the test runs this session (the organizer gives sessions to staff).
+  const staff = await t.app.db.selectFrom('user_roles').select('user_id').where('role', '=', 'checkin').execute();
+  if (staff.length) await t.app.db.insertInto('session_staff').values(staff.map((s) => ({ session_id: sessionId, user_id: s.user_id }))).execute();
   const people: number[] = [];
   for (const name of options.names ?? ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường']) {
     const id = await createPerson(t.app.db, CLI_ACTOR, { fullName: name, position: 'Công chức', unitId: String(unit), phone: '', email: '', notes: '' });
@@ -280,5 +283,36 @@ describe('attendance exports', () => {
     const xlsx = await staff.get(`/sessions/${sessionId}/attendance.xlsx`);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     expect(String(xlsx.headers['content-disposition'])).toMatch(/attachment; filename="\d{4}-\d{2}-\d{2}_diem-danh\.xlsx"/);
+  });
+});
+
+describe('check-in staff work only on the sessions given to them', () => {
+  it('refuses an account the session was not given to, until an organizer gives it', async () => {
+    const t = await buildApp({ LOGIN_MAX_PER_IP: '100' });
+    try {
+      const organizer = (await loggedInUser(t.app, ['organizer'])).visitor;
+      const { sessionId, people, codeOf } = await liveSession(t);
+      const other = await loggedInUser(t.app, ['checkin']);
+      const csrf = csrfFrom((await other.visitor.get('/')).body);
+      const door = await other.visitor.get(`/sessions/${sessionId}/door`);
+      expect(door.statusCode).toBe(403);
+      expect(door.body).toContain('chưa được giao cho bạn điểm danh');
+      const scanned = await t.app.inject({ method: 'POST', url: `/sessions/${sessionId}/checkin`, payload: { code: codeOf(people[0]!).token }, headers: { accept: 'application/json', cookie: other.visitor.cookieHeader, 'x-csrf-token': csrf } });
+      expect(scanned.statusCode).toBe(403);
+      expect(await t.app.db.selectFrom('attendances').select('id').execute()).toEqual([]);
+      expect((await other.visitor.get('/')).body).not.toContain(`/sessions/${sessionId}/door`);
+
+      const page = await organizer.get(`/sessions/${sessionId}`);
+      expect(page.body).toContain('Cán bộ điểm danh');
+      const given = await organizer.post(`/sessions/${sessionId}/staff`, { userId: String(other.id), assigned: '1', _csrf: csrfFrom(page.body) });
+      expect(given.statusCode).toBe(303);
+      expect((await other.visitor.get(`/sessions/${sessionId}/door`)).statusCode).toBe(200);
+      expect((await other.visitor.get('/')).body).toContain(`/sessions/${sessionId}/door`);
+      const reporter = (await loggedInUser(t.app, ['reporter'])).visitor;
+      expect((await reporter.get(`/sessions/${sessionId}/live`)).statusCode).toBe(200);
+      expect((await reporter.get(`/sessions/${sessionId}/door`)).statusCode).toBe(403);
+    } finally {
+      await t.close();
+    }
   });
 });

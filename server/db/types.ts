@@ -84,6 +84,12 @@ export interface DB {
   letters: LettersTable;
   invitation_tokens: InvitationTokensTable;
   checkin_attempts: CheckinAttemptsTable;
+  session_staff: SessionStaffTable;
+}
+
+export interface SessionStaffTable {
+  session_id: number;
+  user_id: number;
 }
 
 export type UnitKind = 'office' | 'commune' | 'other';

@@ -137,6 +137,9 @@ export async function insertDemoAttendance(db: Kysely<DB>, planId: number): Prom
       .orderBy('sessions.starts_at')
       .execute();
     const staff = await trx.selectFrom('users').select('id').where('username', '=', 'diemdanh').executeTakeFirst();
+    // The demo check-in account runs every session of the plan.
+    const allSessions = await trx.selectFrom('sessions').innerJoin('rounds', 'rounds.id', 'sessions.round_id').where('rounds.plan_id', '=', planId).select('sessions.id').execute();
+    if (staff) await trx.insertInto('session_staff').values(allSessions.map((s) => ({ session_id: s.id, user_id: staff.id }))).execute();
     for (const [index, session] of sessions.entries()) {
       const start = new Date(session.starts_at).getTime();
       const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();

@@ -392,16 +392,59 @@ export async function getSessionDetail(db: Kysely<DB>, id: number): Promise<Sess
 }
 
 /** Sessions from yesterday on (in Vietnam), soonest first: what check-in staff open from the start page. */
-export async function upcomingSessions(db: Kysely<DB>, limit = 8): Promise<{ id: number; when: string; venue: string; roundLabel: string; roundTitle: string; statusLabel: string }[]> {
+export async function upcomingSessions(db: Kysely<DB>, options: { staffUserId?: number; limit?: number } = {}): Promise<{ id: number; when: string; venue: string; roundLabel: string; roundTitle: string; statusLabel: string }[]> {
   const since = new Date(Date.now() - 24 * 3600_000).toISOString();
-  const rows = await db
+  let query = db
     .selectFrom('sessions')
     .innerJoin('rounds', 'rounds.id', 'sessions.round_id')
     .where('sessions.ends_at', '>=', since)
-    .where('sessions.status', '!=', 'cancelled')
+    .where('sessions.status', '!=', 'cancelled');
+  if (options.staffUserId) {
+    const userId = options.staffUserId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('session_staff').select('session_staff.user_id').whereRef('session_staff.session_id', '=', 'sessions.id').where('session_staff.user_id', '=', userId)));
+  }
+  const rows = await query
     .select(['sessions.id', 'sessions.starts_at', 'sessions.ends_at', 'sessions.venue', 'sessions.status', 'rounds.number', 'rounds.title'])
     .orderBy('sessions.starts_at')
-    .limit(limit)
+    .limit(options.limit ?? 8)
     .execute();
   return rows.map((r) => ({ id: r.id, when: formatVnRange(r.starts_at, r.ends_at), venue: r.venue, roundLabel: `Đợt ${r.number}`, roundTitle: r.title, statusLabel: SESSION_STATUS_LABELS[r.status] ?? r.status }));
+}
+
+// ---- Check-in staff of a session ----
+
+/** Check-in accounts, and whether each runs this session. */
+export async function listSessionStaff(db: Kysely<DB>, sessionId: number): Promise<{ userId: number; fullName: string; username: string; assigned: boolean }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .leftJoin('session_staff', (join) => join.onRef('session_staff.user_id', '=', 'users.id').on('session_staff.session_id', '=', sessionId))
+    .where('user_roles.role', '=', 'checkin')
+    .where('users.is_disabled', '=', 0)
+    .select(['users.id', 'users.full_name', 'users.username', 'session_staff.session_id'])
+    .orderBy('users.full_name')
+    .execute();
+  return rows.map((r) => ({ userId: r.id, fullName: r.full_name, username: r.username, assigned: r.session_id !== null }));
+}
+
+/** Gives a session to a check-in account, or takes it back. */
+export async function setSessionStaff(db: Kysely<DB>, actor: Actor, sessionId: number, userId: number, assigned: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await requireSessionRow(trx, sessionId);
+    const isStaff = await trx.selectFrom('user_roles').select('user_id').where('user_id', '=', userId).where('role', '=', 'checkin').executeTakeFirst();
+    if (!isStaff) throw new ValidationError({ userId: 'Chọn một tài khoản cán bộ điểm danh.' });
+    if (assigned) {
+      await trx.insertInto('session_staff').values({ session_id: sessionId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+    } else {
+      await trx.deleteFrom('session_staff').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
+    }
+    await recordAudit(trx, actor, { action: assigned ? 'session.assign_staff' : 'session.unassign_staff', entityType: 'session', entityId: sessionId, after: { userId } });
+  });
+}
+
+/** Organizers run any session's check-in; a check-in account only the sessions given to it. */
+export async function mayRunCheckin(db: Kysely<DB> | Transaction<DB>, user: { id: number; roles: readonly string[] }, sessionId: number): Promise<boolean> {
+  if (user.roles.includes('organizer')) return true;
+  if (!user.roles.includes('checkin')) return false;
+  return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', user.id).executeTakeFirst());
 }

@@ -42,6 +42,9 @@ async function liveSession(app: FastifyInstance) {
     capacity: '', checkinOpensMinutes: '30', lateAfterMinutes: '15', status: 'planned', notes: '',
   });
   const people: number[] = [];
+  // Every check-in account of the test runs this session (the organizer gives sessions to staff).
+  const staff = await app.db.selectFrom('user_roles').select('user_id').where('role', '=', 'checkin').execute();
+  if (staff.length) await app.db.insertInto('session_staff').values(staff.map((s) => ({ session_id: sessionId, user_id: s.user_id }))).execute();
   for (const fullName of PEOPLE) {
     const id = await createPerson(app.db, CLI_ACTOR, { fullName, position: 'Công chức Văn phòng - Thống kê', unitId: String(unitId), phone: '', email: '', notes: '' });
     await invitePerson(app.db, CLI_ACTOR, sessionId, id);

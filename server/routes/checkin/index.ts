@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { IdParams } from '../access.ts';
 import { text, textFields } from '../forms.ts';
 import { limitAttempts } from '../../plugins/security.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
   ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, type CheckinResult,
 } from '../../services/checkin.ts';
@@ -14,7 +14,7 @@ import { findCodeByToken } from '../../services/invitation-codes.ts';
 import { searchPeople } from '../../services/people.ts';
 import { unitChoices } from '../../services/plans.ts';
 import { currentRoomCode, isValidRoomCode, isValidRoomPass, issueRoomPass, roomSecret, ROOM_STEP_SECONDS } from '../../services/room-codes.ts';
-import { getSessionDetail } from '../../services/sessions.ts';
+import { getSessionDetail, mayRunCheckin } from '../../services/sessions.ts';
 import { buildSignInSheet } from '../../services/attendance-sheet.ts';
 import { renderSignInSheetPdf } from '../../documents/nd30/index.ts';
 import { attendanceFileName, buildAttendanceCsv, buildAttendanceXlsx } from '../../documents/attendance-export.ts';
@@ -47,6 +47,25 @@ function device(request: FastifyRequest): string {
 
 export default async function checkinRoutes(app: FastifyInstance) {
   const publish = (sessionId: number) => app.liveEvents.publish(sessionId);
+
+  // Beyond the role: a check-in account works only on the sessions given to it; reporters only watch.
+  app.addHook('preHandler', async (request) => {
+    const user = request.user;
+    if (!user || request.routeOptions.config.access === 'public') return;
+    const params = request.params as { id?: number };
+    let sessionId = Number(params.id);
+    if (request.routeOptions.url?.startsWith('/attendances/')) {
+      const row = await app.db.selectFrom('attendances').select('session_id').where('id', '=', sessionId).executeTakeFirst();
+      if (!row) throw new NotFoundError('Không tìm thấy lượt điểm danh.');
+      sessionId = row.session_id;
+    }
+    if (!Number.isInteger(sessionId)) return;
+    const watching = request.method === 'GET' && (request.routeOptions.config.access as readonly Role[]).includes('reporter');
+    if (watching && user.roles.includes('reporter')) return;
+    if (!(await mayRunCheckin(app.db, user, sessionId))) {
+      throw new ForbiddenError('Buổi tập huấn này chưa được giao cho bạn điểm danh. Liên hệ cán bộ tổ chức.');
+    }
+  });
   // Open live-board streams, ended when the server stops so shutdown never waits on them.
   const streams = new Set<() => void>();
   app.addHook('onClose', async () => {

@@ -29,7 +29,12 @@ export default async function homeRoutes(app: FastifyInstance) {
         roleLabels: user.roles.map((role) => ROLE_LABELS[role]),
         isAdmin: user.roles.includes('admin'),
         runsCheckin: user.roles.includes('checkin') || user.roles.includes('organizer'),
-        sessions: user.roles.includes('checkin') || user.roles.includes('organizer') || user.roles.includes('reporter') ? await upcomingSessions(app.db) : [],
+        sessions:
+          user.roles.includes('organizer') || user.roles.includes('reporter')
+            ? await upcomingSessions(app.db)
+            : user.roles.includes('checkin')
+              ? await upcomingSessions(app.db, { staffUserId: user.id })
+              : [],
       });
     },
   );

@@ -7,7 +7,7 @@ import { ConflictError, ValidationError } from '../../errors.ts';
 import { getRound, getPlan, unitChoices } from '../../services/plans.ts';
 import { searchPeople } from '../../services/people.ts';
 import {
-  SESSION_STATUSES, createSession, findSessionWarnings, getSessionDetail, invitePerson, inviteUnit, setInvitationStatus,
+  SESSION_STATUSES, createSession, listSessionStaff, setSessionStaff, findSessionWarnings, getSessionDetail, invitePerson, inviteUnit, setInvitationStatus,
   substituteInvitation, uninviteUnit, updateSession, type SessionInput,
 } from '../../services/sessions.ts';
 import { SESSION_STATUS_LABELS } from '../../services/plans.ts';
@@ -71,6 +71,7 @@ export default async function sessionRoutes(app: FastifyInstance) {
         found,
         replacing: session.invitations.find((i) => i.id === request.query.replace) ?? null,
         letters: await listLetters(app.db, { sessionId: session.id, includeDrafts: true }),
+        staff: await listSessionStaff(app.db, session.id),
         unitGroups: await unitChoices(app.db),
         canManage: request.user!.roles.includes('organizer'),
       });
@@ -161,4 +162,12 @@ export default async function sessionRoutes(app: FastifyInstance) {
       return reply.redirect(`/sessions/${sessionId}`, 303);
     });
   }
+
+  app.post<Id>('/sessions/:id/staff', { config: { access: MANAGE_PROGRAMME }, schema: { params: IdParams, body: textFields(['userId', 'assigned']) } }, async (request, reply) =>
+    backToSession(request.params.id, reply, async () => {
+      const assigned = text(request.body, 'assigned') === '1';
+      await setSessionStaff(app.db, request.actor(), request.params.id, Number(text(request.body, 'userId')), assigned);
+      return assigned ? 'Đã giao buổi này cho cán bộ điểm danh.' : 'Đã thôi giao buổi này.';
+    }),
+  );
 }
