@@ -104,7 +104,8 @@ export default fp(
         reply.locals.flash = request.session.flash;
         request.session.flash = undefined;
       }
-      if (request.user) reply.locals.csrfToken = reply.generateCsrf();
+      // A page's forms need a token; a JSON answer (the scanner's) never shows one, so it costs nothing there.
+      if (request.user && wantsHtml(request)) reply.locals.csrfToken = reply.generateCsrf();
     });
   },
   { name: 'auth', dependencies: ['session', 'view', 'db'] },

@@ -80,6 +80,43 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   statuses: Record<number, number>;
+  /** Each answered request's latency in ms, in completion order. */
+  samples: Float64Array;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Throughput and latency of several runs taken together (e.g. alternated with another server's). */
+export function combine(runs: LoadResult[]): LoadResult {
+  const samples = new Float64Array(runs.reduce((n, r) => n + r.samples.length, 0));
+  let offset = 0;
+  const statuses: Record<number, number> = {};
+  for (const run of runs) {
+    samples.set(run.samples, offset);
+    offset += run.samples.length;
+    for (const [status, n] of Object.entries(run.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
+  }
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  return summarize(samples, runs.reduce((n, r) => n + r.failed, 0), seconds, statuses);
+}
+
+function summarize(samples: Float64Array, failed: number, seconds: number, statuses: Record<number, number>): LoadResult {
+  const sorted = samples.slice().sort();
+  const round1 = (n: number) => Math.round(n * 10) / 10;
+  return {
+    completed: samples.length,
+    failed,
+    seconds: Math.round(seconds * 1000) / 1000,
+    perSecond: Math.round(samples.length / seconds),
+    p50Ms: round1(percentile(sorted, 50)),
+    p99Ms: round1(percentile(sorted, 99)),
+    maxMs: round1(sorted.length ? sorted[sorted.length - 1]! : 0),
+    statuses,
+    samples,
+  };
 }
 
 /** An agent that keeps one connection per client open between requests. */
@@ -103,11 +140,6 @@ function send(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ stat
     req.on('error', reject);
     req.end(request.body);
   });
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 /** Runs the requests from `connections` clients in a closed loop and reports throughput and latency. */
@@ -142,16 +174,5 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (!options.agent) agent.destroy();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sorted = latencies.slice(0, completed).sort();
-  const round1 = (n: number) => Math.round(n * 10) / 10;
-  return {
-    completed,
-    failed,
-    seconds: Math.round(seconds * 1000) / 1000,
-    perSecond: Math.round(completed / seconds),
-    p50Ms: round1(percentile(sorted, 50)),
-    p99Ms: round1(percentile(sorted, 99)),
-    maxMs: round1(sorted.length ? sorted[sorted.length - 1]! : 0),
-    statuses,
-  };
+  return summarize(latencies.slice(0, completed), failed, seconds, statuses);
 }

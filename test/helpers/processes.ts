@@ -1,11 +1,11 @@
 // Runs the real server and CLI as child processes, the way an operator does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// Node itself with tsx's loader: one process, so a signal reaches the server (the tsx wrapper would not pass SIGKILL on).
+const NODE_ARGS = ['--import', 'tsx'];
 
 export interface Finished {
   code: number | null;
@@ -16,7 +16,7 @@ export interface Finished {
 /** Runs `npm run cli -- …` (through tsx directly, without npm's banner) and waits for it. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['server/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    const child = spawn(process.execPath, [...NODE_ARGS, 'server/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -48,7 +48,7 @@ export interface RunningServer {
 /** Starts `server/server.ts` and resolves once /healthz answers ok. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(TSX, ['server/server.ts'], {
+  const child = spawn(process.execPath, [...NODE_ARGS, 'server/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
   });

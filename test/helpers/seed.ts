@@ -12,6 +12,7 @@ import { CLI_ACTOR } from '../../server/services/audit.ts';
 import { isoToVnParts, nowIso, vnLocalToIso } from '../../server/services/clock.ts';
 import { createDraft, defaultLetterForm, issueLetter } from '../../server/services/letters.ts';
 import { createPlan, createRound } from '../../server/services/plans.ts';
+import { setSessionStaff } from '../../server/services/sessions.ts';
 import { searchKey } from '../../server/services/text.ts';
 import { createUnit } from '../../server/services/units.ts';
 import { createUser } from '../../server/services/users.ts';
@@ -61,7 +62,7 @@ function personName(n: number): string {
 export interface SeedOptions {
   /** People in the database. */
   people: number;
-  /** How many of them (the first ones) each session invites. */
+  /** How many of them each session invites: spread evenly over the whole table (every people/invited-th person). */
   invited: number;
   /** Sessions open for check-in now, each inviting the same people (default 1). */
   sessions?: number;
@@ -136,12 +137,15 @@ export async function seedCheckinInto(db: Kysely<DB>, options: SeedOptions): Pro
       .returning('id')
       .executeTakeFirstOrThrow();
     sessionIds.push(id);
-    const invitees = personIds.slice(0, options.invited);
+    // A check-in account works only on the sessions given to it.
+    await setSessionStaff(db, actor, id, userId, true);
+    const stride = Math.floor(personIds.length / options.invited);
+    const invitees = Array.from({ length: options.invited }, (_, i) => personIds[i * stride]!);
     for (let start = 0; start < invitees.length; start += BATCH) {
       await db
         .insertInto('invitations')
         .values(invitees.slice(start, start + BATCH).map((personId, i) => ({
-          session_id: id, person_id: personId, unit_id: unitIds[(start + i) % unitIds.length]!, status: 'invited' as const,
+          session_id: id, person_id: personId, unit_id: unitIds[((start + i) * stride) % unitIds.length]!, status: 'invited' as const,
           replaces_invitation_id: null, created_at: now, updated_at: now,
         })))
         .execute();
