@@ -101,6 +101,15 @@ describe('check-in', () => {
     expect(retry).toEqual(first);
     expect(retry.result).toBe('ok');
     expect(await t.app.db.selectFrom('checkin_attempts').select('id').where('client_nonce', '=', 'n-1').execute()).toHaveLength(1);
+
+    // The same request sent several times at once (a flaky network): one record, one answer for all.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => scan(sessionId, { code: codeOf(people[1]!).token, nonce: 'n-2' })));
+    expect(burst.map((r) => r.statusCode)).toEqual(burst.map(() => 200));
+    const answers = burst.map((r) => r.json());
+    expect(answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]))).toBe(true);
+    expect(answers[0].result).toBe('ok');
+    expect(await t.app.db.selectFrom('checkin_attempts').select('id').where('client_nonce', '=', 'n-2').execute()).toHaveLength(1);
+    expect(await t.app.db.selectFrom('attendances').select('id').where('person_id', '=', people[1]!).execute()).toHaveLength(1);
   });
 
   it('refuses unknown, revoked, replaced and other-session codes, and logs every attempt', async () => {

@@ -77,7 +77,7 @@ export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' 
   return { open: true as const, opens, ends };
 }
 
-async function personCard(trx: Transaction<DB>, personId: number): Promise<PersonCard> {
+async function personCard(trx: Kysely<DB> | Transaction<DB>, personId: number): Promise<PersonCard> {
   const row = await trx
     .selectFrom('people')
     .innerJoin('units', 'units.id', 'people.unit_id')
@@ -98,44 +98,58 @@ async function whoRecorded(trx: Transaction<DB>, userId: number | null, method: 
 /** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
 export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<CheckinResult> {
   const nonce = request.nonce?.trim().slice(0, 100) || null;
-  return db.transaction().execute(async (trx) => {
-    if (nonce) {
-      const earlier = await trx
-        .selectFrom('checkin_attempts')
-        .select('response_json')
-        .where('session_id', '=', request.sessionId)
-        .where('client_nonce', '=', nonce)
-        .executeTakeFirst();
-      if (earlier) return JSON.parse(earlier.response_json) as CheckinResult;
+  const storedAnswer = async () => {
+    if (!nonce) return undefined;
+    const earlier = await db.selectFrom('checkin_attempts').select('response_json').where('session_id', '=', request.sessionId).where('client_nonce', '=', nonce).executeTakeFirst();
+    return earlier ? (JSON.parse(earlier.response_json) as CheckinResult) : undefined;
+  };
+  const earlier = await storedAnswer();
+  if (earlier) return earlier;
+  // Everything that only reads runs first, on the read connections: the single writer is held only for the
+  // few statements that record the outcome (check-ins queue behind one another there).
+  const session = await db.selectFrom('sessions').selectAll().where('id', '=', request.sessionId).executeTakeFirst();
+  if (!session) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
+  const resolved = await resolve(db, session, request);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const outcome = 'result' in resolved ? resolved : await record(trx, session, request, resolved);
+      await trx
+        .insertInto('checkin_attempts')
+        .values({
+          session_id: session.id, at: nowIso(), user_id: request.actor.userId, method: request.method, ip: request.actor.ip,
+          device: (request.device ?? '').slice(0, 200), input: (request.code ?? (request.personId ? `#${request.personId}` : request.walkIn?.fullName ?? '')).slice(0, 200),
+          result: outcome.result, reason: outcome.result === 'refused' ? outcome.reason : '', person_id: 'person' in outcome && outcome.person ? outcome.person.personId : null,
+          client_nonce: nonce, response_json: JSON.stringify(outcome),
+        })
+        .execute();
+      return outcome;
+    });
+  } catch (error) {
+    // The same nonce arrived twice at once: the other request recorded first; its answer is this one's too,
+    // and this transaction (with anything it recorded) was rolled back.
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_CONSTRAINT') {
+      const stored = await storedAnswer();
+      if (stored) return stored;
     }
-    const session = await sessionRow(trx, request.sessionId);
-    const outcome = await decide(trx, session, request);
-    const now = nowIso();
-    await trx
-      .insertInto('checkin_attempts')
-      .values({
-        session_id: session.id, at: now, user_id: request.actor.userId, method: request.method, ip: request.actor.ip,
-        device: (request.device ?? '').slice(0, 200), input: (request.code ?? (request.personId ? `#${request.personId}` : request.walkIn?.fullName ?? '')).slice(0, 200),
-        result: outcome.result, reason: outcome.result === 'refused' ? outcome.reason : '', person_id: 'person' in outcome && outcome.person ? outcome.person.personId : null,
-        client_nonce: nonce, response_json: JSON.stringify(outcome),
-      })
-      .execute();
-    return outcome;
-  });
+    throw error;
+  }
 }
 
-async function decide(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest): Promise<CheckinResult> {
+type Resolved = CheckinResult | { personId?: number; invitationId: number | null };
+
+/** Who is checking in and whether they may, from reads only: a final refusal, or the person to record. */
+async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequest): Promise<Resolved> {
   let personId: number | undefined;
   let invitationId: number | null = null;
   if (request.code !== undefined) {
     const parsed = parseCode(request.code);
-    const code = parsed.token ? await findCodeByToken(trx, parsed.token) : parsed.shortCode ? await findCodeByShortCode(trx, parsed.shortCode) : undefined;
+    const code = parsed.token ? await findCodeByToken(db, parsed.token) : parsed.shortCode ? await findCodeByShortCode(db, parsed.shortCode) : undefined;
     if (!code) return { result: 'refused', reason: 'unknown', message: 'Mã không hợp lệ: không có giấy mời nào với mã này.' };
-    const person = await personCard(trx, code.personId);
+    const person = await personCard(db, code.personId);
     if (code.status === 'replaced') return { result: 'refused', reason: 'replaced', message: 'Mã đã được thay bằng giấy mời mới hoặc đã có người đi thay.', person };
     if (code.status === 'revoked') return { result: 'refused', reason: 'revoked', message: 'Mã giấy mời đã bị thu hồi.', person };
     if (code.sessionId !== session.id) {
-      const other = await trx.selectFrom('sessions').select(['starts_at']).where('id', '=', code.sessionId).executeTakeFirst();
+      const other = await db.selectFrom('sessions').select(['starts_at']).where('id', '=', code.sessionId).executeTakeFirst();
       const when = other ? `${hhmm(other.starts_at)} ngày ${isoToVnParts(other.starts_at).date.split('-').reverse().join('/')}` : '';
       return { result: 'refused', reason: 'other-session', message: `Giấy mời của buổi khác${when ? ` (${when})` : ''}.`, person };
     }
@@ -143,9 +157,9 @@ async function decide(trx: Transaction<DB>, session: SessionRow, request: Checki
     invitationId = code.invitationId;
   } else if (request.personId !== undefined) {
     personId = request.personId;
-    const exists = await trx.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
+    const exists = await db.selectFrom('people').select('id').where('id', '=', personId).executeTakeFirst();
     if (!exists) return { result: 'refused', reason: 'unknown', message: 'Không tìm thấy người này.' };
-    const invitation = await trx
+    const invitation = await db
       .selectFrom('invitations')
       .select('id')
       .where('session_id', '=', session.id)
@@ -154,15 +168,20 @@ async function decide(trx: Transaction<DB>, session: SessionRow, request: Checki
       .executeTakeFirst();
     invitationId = invitation?.id ?? null;
   }
-
   const window = checkinWindow(session);
   if (!window.open) {
-    const person = personId ? await personCard(trx, personId) : undefined;
+    const person = personId ? await personCard(db, personId) : undefined;
     return window.reason === 'not-open'
       ? { result: 'refused', reason: 'not-open', message: `Chưa đến giờ điểm danh (mở lúc ${hhmm(new Date(window.opens).toISOString())}).`, person }
       : { result: 'refused', reason: 'closed', message: 'Đã hết giờ điểm danh của buổi này.', person };
   }
+  if (!personId && !request.walkIn) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
+  return { personId, invitationId };
+}
 
+/** Inside the write transaction: a walk-in's person record, then the attendance, unless one is already there. */
+async function record(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest, resolved: { personId?: number; invitationId: number | null }): Promise<CheckinResult> {
+  let personId = resolved.personId;
   let needsReview = false;
   let substituteFor = '';
   if (request.walkIn) {
@@ -186,8 +205,8 @@ async function decide(trx: Transaction<DB>, session: SessionRow, request: Checki
     substituteFor = cleanText(walkIn.substituteFor);
   }
   if (!personId) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
-
   const person = await personCard(trx, personId);
+  // Read again under the write lock: of two scans arriving together, exactly one records.
   const existing = await trx.selectFrom('attendances').selectAll().where('session_id', '=', session.id).where('person_id', '=', personId).executeTakeFirst();
   if (existing && ATTENDED.includes(existing.status)) {
     const firstAt = hhmm(existing.checked_in_at ?? existing.created_at);
@@ -198,7 +217,7 @@ async function decide(trx: Transaction<DB>, session: SessionRow, request: Checki
   const late = Date.now() > new Date(session.starts_at).getTime() + session.late_after_minutes * 60_000;
   const status: AttendanceStatus = substituteFor ? 'substitute' : late ? 'late' : 'present';
   const values = {
-    status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: invitationId,
+    status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: resolved.invitationId,
     needs_review: needsReview ? 1 : 0, substitute_for: substituteFor, updated_at: now,
   };
   if (existing) {
