@@ -11,6 +11,8 @@ import { fontBytes, resolveFonts } from '../../server/documents/fonts.ts';
 import { renderSlipsPdf } from '../../server/documents/nd30/index.ts';
 import type { InvitationSlip, SlipsOptions } from '../../server/documents/nd30/index.ts';
 import type { Bench, BenchResult } from './run.ts';
+import { slipsOptions } from '../documents/samples.ts';
+import { SHORT_CODE_ALPHABET } from '../../server/services/invitation-codes.ts';
 
 const SLIPS = 1_000;
 const TARGET_SECONDS = 5;
@@ -24,18 +26,9 @@ interface Measure {
   peakRssMb: number;
 }
 
-const options: SlipsOptions = {
-  agency: { parentName: 'UBND TỈNH TÂY NINH', nameLines: ['ỦY BAN NHÂN DÂN', 'HUYỆN GÒ DẦU'] },
-  event: {
-    title: 'Lớp tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính năm 2022 (Đợt 1)',
-    time: { start: '2022-05-12T00:30:00Z', end: '2022-05-12T04:00:00Z' },
-    venue: 'Hội trường Ủy ban nhân dân huyện Gò Dầu',
-  },
-  reference: 'Kèm theo Giấy mời số 12/GM-UBND ngày 06 tháng 5 năm 2022 của Ủy ban nhân dân huyện Gò Dầu',
-  codeHint: 'taphuan.godau.gov.vn/ma',
-};
+const options: SlipsOptions = slipsOptions;
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const ALPHABET = SHORT_CODE_ALPHABET;
 
 function* slips(count: number): Generator<InvitationSlip> {
   let state = 12345;
