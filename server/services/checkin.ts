@@ -135,7 +135,7 @@ export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<
   }
 }
 
-type Resolved = CheckinResult | { personId?: number; invitationId: number | null };
+type Resolved = CheckinResult | { personId?: number; invitationId: number | null; person?: PersonCard };
 
 /** Who is checking in and whether they may, from reads only: a final refusal, or the person to record. */
 async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequest): Promise<Resolved> {
@@ -153,6 +153,7 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
       const when = other ? `${hhmm(other.starts_at)} ngày ${isoToVnParts(other.starts_at).date.split('-').reverse().join('/')}` : '';
       return { result: 'refused', reason: 'other-session', message: `Giấy mời của buổi khác${when ? ` (${when})` : ''}.`, person };
     }
+    if (checkinWindow(session).open) return { personId: code.personId, invitationId: code.invitationId, person };
     personId = code.personId;
     invitationId = code.invitationId;
   } else if (request.personId !== undefined) {
@@ -180,7 +181,7 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
 }
 
 /** Inside the write transaction: a walk-in's person record, then the attendance, unless one is already there. */
-async function record(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest, resolved: { personId?: number; invitationId: number | null }): Promise<CheckinResult> {
+async function record(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest, resolved: { personId?: number; invitationId: number | null; person?: PersonCard }): Promise<CheckinResult> {
   let personId = resolved.personId;
   let needsReview = false;
   let substituteFor = '';
@@ -205,7 +206,8 @@ async function record(trx: Transaction<DB>, session: SessionRow, request: Checki
     substituteFor = cleanText(walkIn.substituteFor);
   }
   if (!personId) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
-  const person = await personCard(trx, personId);
+  // The card read before the transaction serves, except for a walk-in created just now.
+  const person = resolved.person && resolved.person.personId === personId ? resolved.person : await personCard(trx, personId);
   // Read again under the write lock: of two scans arriving together, exactly one records.
   const existing = await trx.selectFrom('attendances').selectAll().where('session_id', '=', session.id).where('person_id', '=', personId).executeTakeFirst();
   if (existing && ATTENDED.includes(existing.status)) {

@@ -7,6 +7,7 @@ import {
   findRolesByUserIds,
   findUserById,
   findUserByUsername,
+  findUserWithRoles,
   insertUser,
   listUsers,
   replaceRoles,
@@ -225,9 +226,9 @@ export async function authenticate(db: Kysely<DB>, username: string, password: s
 
 /** The active user behind a session, or undefined when the account is gone or disabled. */
 export async function findCurrentUser(db: Kysely<DB>, id: number): Promise<CurrentUser | undefined> {
-  const user = await findUserById(db, id);
-  if (!user || user.is_disabled === 1) return undefined;
-  return toCurrentUser(user, await findRolesByUserId(db, id));
+  const found = await findUserWithRoles(db, id);
+  if (!found || found.user.is_disabled === 1) return undefined;
+  return toCurrentUser(found.user, found.roles);
 }
 
 function toCurrentUser(user: UserRow, roles: Role[]): CurrentUser {

@@ -68,3 +68,22 @@ export async function replaceRoles(db: Executor, userId: number, roles: Role[]):
     await db.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
   }
 }
+
+/** A user and their roles in one round trip (read on every request that carries a login). */
+export async function findUserWithRoles(db: Executor, id: number): Promise<{ user: UserRow; roles: Role[] } | undefined> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .selectAll('users')
+    .select('user_roles.role')
+    .where('users.id', '=', id)
+    .orderBy('user_roles.role')
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const user: UserRow = {
+    id: first.id, username: first.username, full_name: first.full_name, password_hash: first.password_hash, is_disabled: first.is_disabled,
+    must_change_password: first.must_change_password, password_changed_at: first.password_changed_at, created_at: first.created_at, updated_at: first.updated_at,
+  };
+  return { user, roles: rows.flatMap((r) => (r.role ? [r.role] : [])) };
+}
