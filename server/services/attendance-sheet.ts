@@ -6,7 +6,8 @@ import { formatDocumentDate, formatNumberSymbol } from '../documents/nd30/index.
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { getAgencyProfile } from './agency.ts';
 import { issuerName } from './letters.ts';
-import { UNIT_KIND_LABELS } from './units.ts';
+import { groupByUnitKind } from './units.ts';
+import { listActiveInvitees } from '../db/queries/invitations.ts';
 
 /** Builds the sheet: `filled` adds check-in times and statuses; the blank one is for signing at the door. */
 export async function buildSignInSheet(db: Kysely<DB>, sessionId: number, filled: boolean): Promise<SignInSheet> {
@@ -26,14 +27,7 @@ export async function buildSignInSheet(db: Kysely<DB>, sessionId: number, filled
     .where('status', '=', 'issued')
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  const invited = await db
-    .selectFrom('invitations')
-    .innerJoin('people', 'people.id', 'invitations.person_id')
-    .innerJoin('units', 'units.id', 'invitations.unit_id')
-    .where('invitations.session_id', '=', sessionId)
-    .where('invitations.status', 'in', ['invited', 'confirmed'])
-    .select(['people.id as person_id', 'people.full_name', 'people.position', 'units.name as unit', 'units.kind', 'units.sort_order'])
-    .execute();
+  const invited = await listActiveInvitees(db, sessionId);
   const attendance = await db
     .selectFrom('attendances')
     .innerJoin('people', 'people.id', 'attendances.person_id')
@@ -43,26 +37,26 @@ export async function buildSignInSheet(db: Kysely<DB>, sessionId: number, filled
     .execute();
   const recorded = new Map(attendance.map((a) => [a.person_id, a]));
   // Walk-ins and substitutes were not invited: they appear on the filled sheet only.
-  const people = [...invited, ...(filled ? attendance.filter((a) => !invited.some((i) => i.person_id === a.person_id)) : [])];
-  const groups: SignInGroup[] = [];
-  for (const kind of ['office', 'commune', 'other'] as const) {
-    const rows = people
-      .filter((p) => p.kind === kind)
-      .sort((a, b) => a.sort_order - b.sort_order || a.unit.localeCompare(b.unit, 'vi') || a.full_name.localeCompare(b.full_name, 'vi'))
-      .map((p) => {
-        const a = filled ? recorded.get(p.person_id) : undefined;
-        return {
-          name: p.full_name,
-          position: p.position,
-          unit: p.unit,
-          checkedInAt: a?.checked_in_at ?? null,
-          status: filled ? (a?.status ?? null) : null,
-          note: a ? (a.status === 'excused' ? a.reason : a.substitute_for) : undefined,
-          needsReview: a?.needs_review === 1,
-        };
-      });
-    if (rows.length) groups.push({ heading: UNIT_KIND_LABELS[kind], rows });
-  }
+  const extra = filled
+    ? attendance
+        .filter((a) => !invited.some((i) => i.person_id === a.person_id))
+        .map((a) => ({ person_id: a.person_id, full_name: a.full_name, position: a.position, unit_name: a.unit, unit_kind: a.kind, unit_sort_order: a.sort_order }))
+    : [];
+  const people = [...invited, ...extra].sort(
+    (a, b) => a.unit_sort_order - b.unit_sort_order || a.unit_name.localeCompare(b.unit_name, 'vi') || a.full_name.localeCompare(b.full_name, 'vi'),
+  );
+  const groups: SignInGroup[] = groupByUnitKind(people, (p) => p.unit_kind, (p) => {
+    const a = filled ? recorded.get(p.person_id) : undefined;
+    return {
+      name: p.full_name,
+      position: p.position,
+      unit: p.unit_name,
+      checkedInAt: a?.checked_in_at ?? null,
+      status: filled ? (a?.status ?? null) : null,
+      note: a ? (a.status === 'excused' ? a.reason : a.substitute_for) : undefined,
+      needsReview: a?.needs_review === 1,
+    };
+  });
   const kindLabel = letter?.kind === 'cong-van' ? 'Công văn' : 'Giấy mời';
   return {
     agency,

@@ -11,7 +11,8 @@ import { endCodes, findActiveCodes, issueCodes } from './invitation-codes.ts';
 import { invitationUrl } from './invitation-page.ts';
 import { getPlan, getRound } from './plans.ts';
 import { cleanLines, cleanText } from './text.ts';
-import { UNIT_KIND_LABELS } from './units.ts';
+import { groupByUnitKind } from './units.ts';
+import { listActiveInvitees } from '../db/queries/invitations.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -149,23 +150,11 @@ export function validateLetterForm(kind: LetterKind, raw: LetterForm): LetterFor
 
 /** The invitee list of a session right now, grouped as the appendix prints it. */
 async function currentAppendix(db: Executor, sessionId: number): Promise<IssuedSnapshot['appendix']> {
-  const rows = await db
-    .selectFrom('invitations')
-    .innerJoin('people', 'people.id', 'invitations.person_id')
-    .innerJoin('units', 'units.id', 'invitations.unit_id')
-    .where('invitations.session_id', '=', sessionId)
-    .where('invitations.status', 'in', ['invited', 'confirmed'])
-    .select(['people.full_name', 'people.position', 'units.name as unit_name', 'units.kind', 'units.sort_order'])
-    .orderBy('units.sort_order')
-    .orderBy('units.name')
-    .orderBy('people.full_name_search')
-    .execute();
-  const groups: IssuedSnapshot['appendix'] = [];
-  for (const kind of ['office', 'commune', 'other'] as const) {
-    const invitees = rows.filter((r) => r.kind === kind).map((r) => ({ name: r.full_name, position: r.position, unit: r.unit_name }));
-    if (invitees.length) groups.push({ heading: UNIT_KIND_LABELS[kind], invitees });
-  }
-  return groups;
+  const rows = await listActiveInvitees(db, sessionId);
+  return groupByUnitKind(rows, (r) => r.unit_kind, (r) => ({ name: r.full_name, position: r.position, unit: r.unit_name })).map((g) => ({
+    heading: g.heading,
+    invitees: g.rows,
+  }));
 }
 
 /** The document the PDF builder draws, from a stored letter (draft: live data; issued: its snapshot). */
@@ -304,13 +293,8 @@ export async function issueLetter(
     if (row.replaces_letter_id) {
       await trx.updateTable('letters').set({ status: 'replaced', updated_at: now }).where('id', '=', row.replaces_letter_id).where('status', '=', 'issued').execute();
     }
-    const invitations = await trx
-      .selectFrom('invitations')
-      .select('id')
-      .where('session_id', '=', row.session_id)
-      .where('status', 'in', ['invited', 'confirmed'])
-      .execute();
-    const codes = await issueCodes(trx, invitations.map((i) => i.id), id);
+    const invitations = await listActiveInvitees(trx, row.session_id);
+    const codes = await issueCodes(trx, invitations.map((i) => i.invitation_id), id);
     await recordAudit(trx, actor, {
       action: 'letter.issue',
       entityType: 'letter',
@@ -351,20 +335,10 @@ export async function renderLetterSlips(
   if (row.status === 'draft' || !row.session_id) throw new ConflictError('Phiếu mời cá nhân chỉ có sau khi văn bản được ban hành.');
   const letter = await toDocument(db, row, false);
   const round = await getRound(db, row.round_id);
-  const invitations = await db
-    .selectFrom('invitations')
-    .innerJoin('people', 'people.id', 'invitations.person_id')
-    .innerJoin('units', 'units.id', 'invitations.unit_id')
-    .where('invitations.session_id', '=', row.session_id)
-    .where('invitations.status', 'in', ['invited', 'confirmed'])
-    .select(['invitations.id', 'people.full_name', 'people.position', 'units.name as unit_name'])
-    .orderBy('units.sort_order')
-    .orderBy('units.name')
-    .orderBy('people.full_name_search')
-    .execute();
-  const codes = await findActiveCodes(db, invitations.map((i) => i.id));
+  const invitations = await listActiveInvitees(db, row.session_id);
+  const codes = await findActiveCodes(db, invitations.map((i) => i.invitation_id));
   const slips: InvitationSlip[] = invitations.flatMap((inv) => {
-    const code = codes.get(inv.id);
+    const code = codes.get(inv.invitation_id);
     return code ? [{ name: inv.full_name, position: inv.position, unit: inv.unit_name, url: invitationUrl(publicUrl, code.token), code: code.shortCode }] : [];
   });
   const time = letter.kind === 'giay-moi' ? letter.time : { start: JSON.parse(row.content_json).snapshot.session.startsAt, end: JSON.parse(row.content_json).snapshot.session.endsAt };

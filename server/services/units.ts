@@ -48,6 +48,13 @@ export interface UnitView {
   peopleCount: number;
 }
 
+/** Rows split by unit kind (offices, communes, others: the I., II., III. of printed lists), keeping their order. */
+export function groupByUnitKind<T, R>(rows: T[], kindOf: (row: T) => UnitKind, map: (row: T) => R): { heading: string; rows: R[] }[] {
+  return UNIT_KINDS.map((kind) => ({ heading: UNIT_KIND_LABELS[kind], rows: rows.filter((row) => kindOf(row) === kind).map(map) })).filter(
+    (group) => group.rows.length > 0,
+  );
+}
+
 function isUnitKind(value: string): value is UnitKind {
   return (UNIT_KINDS as readonly string[]).includes(value);
 }
