@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledFonts, resolveFonts } from '../../server/documents/fonts.ts';
 import { checkNd30Config, mm, ND30_DEFAULTS, traceLetterLayout, type DocumentLayout, type LayoutBox, type Letter } from '../../server/documents/nd30/index.ts';
 import { invitation, longLetter, official } from './samples.ts';
+import { expectInsideMargins } from '../helpers/pdf.ts';
 
 const EPS = 0.01;
 
@@ -168,24 +169,7 @@ describe.each(fontSets)('letter heading and page 1 (%s)', (_name, fonts) => {
   });
 
   it('keeps everything inside the margins; only the page number and the draft marker sit in the top margin', () => {
-    const area = layout.area;
-    expect(area.left).toBeCloseTo(mm(30), 3);
-    expect(layout.pageWidth - area.right).toBeCloseTo(mm(15), 3);
-    expect(area.top).toBeCloseTo(mm(20), 3);
-    expect(layout.pageHeight - area.bottom).toBeCloseTo(mm(20), 3);
-    for (const box of layout.boxes) {
-      if (box.inMargin) {
-        expect(['page-number', 'preview-marker']).toContain(box.role);
-        expect(box.y + box.height).toBeLessThanOrEqual(area.top + EPS);
-        expect(box.y).toBeGreaterThanOrEqual(0);
-        continue;
-      }
-      const where = `${box.role} "${box.text ?? ''}" on page ${box.page}`;
-      expect(box.x, where).toBeGreaterThanOrEqual(area.left - EPS);
-      expect(box.x + box.width, where).toBeLessThanOrEqual(area.right + EPS);
-      expect(box.y, where).toBeGreaterThanOrEqual(area.top - EPS);
-      expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom + EPS);
-    }
+    expectInsideMargins(layout, ['page-number', 'preview-marker'], EPS);
   });
 });
 

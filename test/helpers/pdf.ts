@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 // jsqr is CommonJS with an ES-style default: under NodeNext its default import is the module object.
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
+import { expect } from 'vitest';
+import { mm, type DocumentLayout } from '../../server/documents/nd30/index.ts';
 
 const run = promisify(execFile);
 
@@ -154,4 +156,29 @@ export function darkShare(page: RasterPage, region: PixelRegion): number {
     if (luma < 128) dark += 1;
   }
   return width * height === 0 ? 0 : dark / (width * height);
+}
+
+/**
+ * A traced document keeps the decree's default margins (30/15/20/20 mm) and draws nothing outside them,
+ * but for the given roles in the top margin (page numbers, the draft marker).
+ */
+export function expectInsideMargins(layout: DocumentLayout, marginRoles: readonly string[], eps = 0.01): void {
+  const area = layout.area;
+  expect(area.left).toBeCloseTo(mm(30), 3);
+  expect(layout.pageWidth - area.right).toBeCloseTo(mm(15), 3);
+  expect(area.top).toBeCloseTo(mm(20), 3);
+  expect(layout.pageHeight - area.bottom).toBeCloseTo(mm(20), 3);
+  for (const box of layout.boxes) {
+    if (box.inMargin) {
+      expect(marginRoles).toContain(box.role);
+      expect(box.y + box.height).toBeLessThanOrEqual(area.top + eps);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      continue;
+    }
+    const where = `${box.role} "${box.text ?? ''}" on page ${box.page}`;
+    expect(box.x, where).toBeGreaterThanOrEqual(area.left - eps);
+    expect(box.x + box.width, where).toBeLessThanOrEqual(area.right + eps);
+    expect(box.y, where).toBeGreaterThanOrEqual(area.top - eps);
+    expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom + eps);
+  }
 }
