@@ -4,19 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { bundledFonts, resolveFonts } from '../../server/documents/fonts.ts';
 import { checkNd30Config, mm, ND30_DEFAULTS, traceLetterLayout, type DocumentLayout, type LayoutBox, type Letter } from '../../server/documents/nd30/index.ts';
 import { invitation, longLetter, official } from './samples.ts';
-import { expectInsideMargins } from '../helpers/pdf.ts';
+import { boxes, expectInsideMargins, one } from '../helpers/pdf.ts';
 
 const EPS = 0.01;
 
-function boxes(layout: DocumentLayout, role: string, page?: number): LayoutBox[] {
-  return layout.boxes.filter((box) => box.role === role && (page === undefined || box.page === page));
-}
-
-function one(layout: DocumentLayout, role: string, page?: number): LayoutBox {
-  const found = boxes(layout, role, page);
-  expect(found.length, `exactly one ${role}`).toBe(1);
-  return found[0]!;
-}
 
 function columns(layout: DocumentLayout) {
   const left = { x: layout.area.left, width: layout.config.columns.left };

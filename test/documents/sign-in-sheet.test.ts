@@ -8,27 +8,17 @@ import {
   renderSignInSheetPdf,
   signInNote,
   traceSignInSheetLayout,
-  type DocumentLayout,
   type LayoutBox,
   type SignInRow,
   type SignInSheet,
 } from '../../server/documents/nd30/index.ts';
-import { expectInsideMargins, pdfFonts, pdfPageCount, pdfPagesText, streamToBuffer, textLines } from '../helpers/pdf.ts';
+import { boxes, expectInsideMargins, one, pdfFonts, pdfPageCount, pdfPagesText, streamToBuffer, textLines } from '../helpers/pdf.ts';
 import { minutesAfterSeven, sampleRows, signInSheet } from './sign-in-samples.ts';
 
 const EPS = 0.01;
 const collapse = (text: string) => text.replace(/[\s\u00a0]+/g, ' ').trim();
 const fonts = bundledFonts();
 
-function boxes(layout: DocumentLayout, role: string, page?: number): LayoutBox[] {
-  return layout.boxes.filter((box) => box.role === role && (page === undefined || box.page === page));
-}
-
-function one(layout: DocumentLayout, role: string, page?: number): LayoutBox {
-  const found = boxes(layout, role, page);
-  expect(found.length, `exactly one ${role}`).toBe(1);
-  return found[0]!;
-}
 
 /** A row's cells as traced: "1 | Nguyễn Văn Ánh | Phó Trưởng phòng | … | 07:05 |  | ". */
 const cells = (row: LayoutBox) => row.text!.split(' | ');

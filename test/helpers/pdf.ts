@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { expect } from 'vitest';
-import { mm, type DocumentLayout } from '../../server/documents/nd30/index.ts';
+import { mm, type DocumentLayout, type LayoutBox } from '../../server/documents/nd30/index.ts';
 
 const run = promisify(execFile);
 
@@ -181,4 +181,16 @@ export function expectInsideMargins(layout: DocumentLayout, marginRoles: readonl
     expect(box.y, where).toBeGreaterThanOrEqual(area.top - eps);
     expect(box.y + box.height, where).toBeLessThanOrEqual(area.bottom + eps);
   }
+}
+
+/** The traced boxes of one role (on one page, when given). */
+export function boxes(layout: DocumentLayout, role: string, page?: number): LayoutBox[] {
+  return layout.boxes.filter((box) => box.role === role && (page === undefined || box.page === page));
+}
+
+/** The single traced box of a role; fails the test when there are none or several. */
+export function one(layout: DocumentLayout, role: string, page?: number): LayoutBox {
+  const found = boxes(layout, role, page);
+  expect(found.length, `exactly one ${role}`).toBe(1);
+  return found[0]!;
 }
