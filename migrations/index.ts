@@ -8,6 +8,7 @@ import * as m0005 from './0005_create_people_imports.ts';
 import * as m0006 from './0006_create_letters.ts';
 import * as m0007 from './0007_create_checkin.ts';
 import * as m0008 from './0008_create_session_staff.ts';
+import * as m0009 from './0009_create_materials.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_users': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_create_letters': m0006,
   '0007_create_checkin': m0007,
   '0008_create_session_staff': m0008,
+  '0009_create_materials': m0009,
 };

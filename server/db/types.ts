@@ -85,6 +85,8 @@ export interface DB {
   invitation_tokens: InvitationTokensTable;
   checkin_attempts: CheckinAttemptsTable;
   session_staff: SessionStaffTable;
+  materials: MaterialsTable;
+  news_links: NewsLinksTable;
 }
 
 export interface SessionStaffTable {
@@ -289,4 +291,59 @@ export interface InvitationTokensTable {
   letter_id: number | null;
   created_at: string;
   ended_at: string | null;
+}
+
+/** tài liệu, hình ảnh, video, kế hoạch */
+export type MaterialKind = 'document' | 'photo' | 'video' | 'plan';
+
+/** A file kept as evidence, attached to a plan, a round or a session (plan_id always set). */
+export interface MaterialsTable {
+  id: Generated<number>;
+  plan_id: number;
+  round_id: number | null;
+  session_id: number | null;
+  kind: MaterialKind;
+  title: string;
+  description: Generated<string>;
+  /** The uploader's file name, NFC, without any path: shown and used in Content-Disposition only. */
+  original_name: string;
+  /** Generated name inside the storage module; never derived from the uploader's name. */
+  storage_key: string;
+  /** From the content (magic bytes), not from the name. */
+  mime_type: string;
+  bytes: number;
+  /** Hex SHA-256 computed while the upload streamed. */
+  sha256: string;
+  /** Photos: capture time from EXIF (ISO, UTC) when present. */
+  captured_at: string | null;
+  width: number | null;
+  height: number | null;
+  thumbnail_key: string | null;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  /** Soft delete: evidence never vanishes silently; only the admin purges. */
+  deleted_at: string | null;
+  deleted_by: number | null;
+  delete_reason: string | null;
+}
+
+/** A news item (tin bài) published about the training. */
+export interface NewsLinksTable {
+  id: Generated<number>;
+  plan_id: number;
+  round_id: number | null;
+  session_id: number | null;
+  /** http or https only. */
+  url: string;
+  title: string;
+  /** The newspaper or portal, e.g. "Cổng thông tin điện tử huyện Gò Dầu". */
+  outlet: Generated<string>;
+  /** YYYY-MM-DD */
+  published_on: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  deleted_by: number | null;
+  delete_reason: string | null;
 }
