@@ -7,6 +7,7 @@ import { HttpError, ValidationError } from './errors.ts';
 import authPlugin, { wantsHtml } from './plugins/auth.ts';
 import dbPlugin from './plugins/db.ts';
 import securityPlugin from './plugins/security.ts';
+import storagePlugin from './plugins/storage.ts';
 import sessionPlugin from './plugins/session.ts';
 import viewPlugin from './plugins/view.ts';
 import accountRoutes from './routes/account/index.ts';
@@ -86,6 +87,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
 
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(dbPlugin, { filename: config.databaseFile, readers: config.dbReaders });
+  await app.register(storagePlugin, { dataDir: config.dataDir });
   await app.register(securityPlugin);
   await app.register(viewPlugin, { production: config.env === 'production' });
   await app.register(sessionPlugin, { secret: secrets.sessionSecret, ttlHours: config.sessionTtlHours });
