@@ -67,6 +67,8 @@ export interface CanvasOptions extends FontOptions {
   margins?: { top: number; bottom: number; left: number; right: number };
   /** Draw page numbers from each section's second page (letters); off for slips. */
   numberPages?: boolean;
+  /** The PDF's CreationDate (pdfkit derives the file ID from it): fixed from the data, the same data gives the same bytes. Default: now. */
+  creationDate?: Date;
 }
 
 export interface TextStyle {
@@ -111,6 +113,7 @@ export class Nd30Canvas {
     if (options.title) info.Title = nfc(options.title);
     if (options.author) info.Author = nfc(options.author);
     if (options.subject) info.Subject = nfc(options.subject);
+    if (options.creationDate) info.CreationDate = options.creationDate;
     this.doc = new PDFDocument({ size: 'A4', autoFirstPage: false, margins, lang: 'vi-VN', displayTitle: Boolean(options.title), info });
     for (const face of FONT_FACES) this.doc.registerFont(face, fontBytes(this.fonts.files[face]));
     this.doc.font('regular');

@@ -127,6 +127,28 @@ export interface Nd30Config {
     /** Between "Tổng số" and the signature blocks. */
     beforeSignatures: number;
   };
+  /** The results report (báo cáo kết quả); optional so configurations written before it keep working. */
+  resultsReport?: ResultsReportLayout;
+}
+
+/** The results report's tables and spacing: lengths in points. */
+export interface ResultsReportLayout {
+  /** Every table's text. */
+  tableSize: number;
+  /** STT column of every table. */
+  numberColumn: number;
+  /** Each count column of a session's table (Được mời, Có mặt, …). */
+  countColumn: number;
+  /** The coverage table: the last column (rounds attended of the required). */
+  coveredColumn: number;
+  /** Materials: name, attached to, size, SHA-256 (shares of what STT leaves). The SHA-256 column holds 16 hex digits a line. */
+  materialColumns: [number, number, number, number];
+  /** News links: title, outlet, date, URL (shares of what STT leaves). */
+  newsColumns: [number, number, number, number];
+  /** Above a numbered heading (I., 1., a)). */
+  beforeHeading: number;
+  /** Between the text above a table and the table, and below it. */
+  aroundTable: number;
 }
 
 /** Millimetre widths as shares of the default 165 mm text width (they must add up to 165). */
@@ -208,6 +230,17 @@ export const ND30_DEFAULTS: Nd30Config = {
     beforeTable: 10,
     beforeTotal: 8,
     beforeSignatures: 8,
+  },
+  resultsReport: {
+    tableSize: 12,
+    numberColumn: mm(10),
+    // "Vắng có phép", "Đến muộn" stack by words in a column this wide at 12 pt bold; four-digit counts fit.
+    countColumn: mm(14),
+    coveredColumn: mm(22),
+    materialColumns: [0.44, 0.2, 0.12, 0.24],
+    newsColumns: [0.36, 0.22, 0.14, 0.28],
+    beforeHeading: 4,
+    aroundTable: 6,
   },
 };
 

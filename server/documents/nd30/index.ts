@@ -33,3 +33,5 @@ export {
   SIGNATURE_HINT,
 } from './sign-in-sheet.ts';
 export type { SignInSheetRenderOptions } from './sign-in-sheet.ts';
+export { renderResultsReportPdf, traceResultsReportLayout } from './results-report.ts';
+export type { ResultsReportRenderOptions } from './results-report.ts';
