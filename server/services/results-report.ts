@@ -76,8 +76,9 @@ export interface ReportRound {
   /** Sessions not cancelled, and of those the ones held. */
   sessionsScheduled: number;
   sessionsHeld: number;
-  /** "12/05/2022 – 13/05/2022" or "Chưa có buổi" (the dashboard's wording). */
-  dates: string;
+  /** First start and last end of its sessions not cancelled (UTC), null without sessions. */
+  firstStart: string | null;
+  lastEnd: string | null;
   sessions: ReportSession[];
   /** Distinct people over the round's sessions (the dashboard's figures). */
   invited: number;
@@ -173,7 +174,7 @@ export interface ResultsReport {
   };
   materials: ReportMaterial[];
   newsLinks: ReportNewsLink[];
-  /** Sums over the reported sessions (a person at two sessions counts twice). */
+  /** Sums over the reported sessions already held (a person at two sessions counts twice); how many sessions, and held. */
   totals: AttendanceCounts & { sessions: number; sessionsHeld: number };
   /** The year printed on the date line: the year of the last reported session, else the plan's. */
   year: number;
@@ -285,9 +286,11 @@ export async function loadResultsReport(db: Kysely<DB>, scope: ReportScope, opti
       for (const row of units) addCounts(sessionTotals, row);
       const held = s.status === 'closed' || s.ends_at <= now;
       sessions.push({ id: s.id, number: index + 1, startsAt: s.starts_at, endsAt: s.ends_at, venue: s.venue, chair: s.chair, status: s.status, held, units, totals: sessionTotals });
-      addCounts(totals, sessionTotals);
       totals.sessions += 1;
-      if (held) totals.sessionsHeld += 1;
+      if (held) {
+        addCounts(totals, sessionTotals);
+        totals.sessionsHeld += 1;
+      }
     }
     rounds.push({
       id: round.id,
@@ -299,7 +302,8 @@ export async function loadResultsReport(db: Kysely<DB>, scope: ReportScope, opti
       statusLabel: summary.statusLabel,
       sessionsScheduled: summary.sessions,
       sessionsHeld: summary.heldSessions,
-      dates: summary.dates,
+      firstStart: sessionRows.find((s) => s.round_id === round.id)?.starts_at ?? null,
+      lastEnd: latest(sessionRows.filter((s) => s.round_id === round.id).map((s) => s.ends_at)) || null,
       sessions,
       invited: summary.invited,
       attended: summary.attended,

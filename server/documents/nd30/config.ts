@@ -233,11 +233,12 @@ export const ND30_DEFAULTS: Nd30Config = {
   },
   resultsReport: {
     tableSize: 12,
-    numberColumn: mm(10),
-    // "Vắng có phép", "Đến muộn" stack by words in a column this wide at 12 pt bold; four-digit counts fit.
+    // "STT" on one line at 12 pt bold.
+    numberColumn: mm(11),
+    // "Vắng có phép", "Đến muộn" stack by words in a column this wide at 12 pt bold ("muộn" is the widest word).
     countColumn: mm(14),
     coveredColumn: mm(22),
-    materialColumns: [0.44, 0.2, 0.12, 0.24],
+    materialColumns: [0.37, 0.19, 0.2, 0.24],
     newsColumns: [0.36, 0.22, 0.14, 0.28],
     beforeHeading: 4,
     aroundTable: 6,

@@ -71,27 +71,28 @@ export function hashGroups(sha256: string): string {
 
 /** The administrative nouns a body's name may carry ("UBND TỈNH TÂY NINH" → "UBND tỉnh Tây Ninh"); two-word nouns first. */
 const UNIT_NOUNS = ['thành phố', 'thị xã', 'thị trấn', 'đặc khu', 'tỉnh', 'huyện', 'quận', 'xã', 'phường'];
+const VOWELS = 'aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ';
+/** A Vietnamese syllable: consonants, vowels, then at most one of the finals c, ch, m, n, ng, nh, p, t. */
+const SYLLABLE = new RegExp(`^[^${VOWELS}]*[${VOWELS}]+(?:c|ch|m|n|ng|nh|p|t)?$`, 'iu');
 
 /**
- * A body's printed name (upper case) as running text: abbreviations kept ("UBND"), the unit noun in lower case, the
- * place capitalized: "UBND TỈNH TÂY NINH" → "UBND tỉnh Tây Ninh". A name of another shape is left as typed.
+ * A body's printed name (upper case) as running text: abbreviations kept ("UBND", "HĐND": not syllables), the
+ * unit noun in lower case, the place capitalized: "UBND TỈNH TÂY NINH" → "UBND tỉnh Tây Ninh". Another shape is left as typed.
  */
 export function bodyNameInText(printed: string): string {
   const words = trimmed(printed).split(' ').filter(Boolean);
-  const vowels = /[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/iu;
   let i = 0;
-  while (i < words.length && !vowels.test(words[i]!)) i += 1;
+  while (i < words.length && !SYLLABLE.test(words[i]!)) i += 1;
   const rest = words.slice(i).join(' ').toLocaleLowerCase('vi');
-  const noun = UNIT_NOUNS.find((n) => rest === n || rest.startsWith(`${n} `));
+  const noun = UNIT_NOUNS.find((n) => rest.startsWith(`${n} `));
   if (i === 0 || !noun) return trimmed(printed);
   const place = rest
     .slice(noun.length)
     .trim()
     .split(' ')
-    .filter(Boolean)
     .map((word) => word.charAt(0).toLocaleUpperCase('vi') + word.slice(1))
     .join(' ');
-  return [...words.slice(0, i), noun, place].filter(Boolean).join(' ');
+  return [...words.slice(0, i), noun, place].join(' ');
 }
 
 /** The summary (trích yếu) under "BÁO CÁO". */
@@ -124,28 +125,36 @@ export function reportRecipients(report: ResultsReport): string[] {
   return lines;
 }
 
-/** Only the count columns some session of the report needs ("Chưa điểm danh" once every session is closed is always 0). */
 export interface CountColumn {
   key: keyof AttendanceCounts;
   header: string;
 }
 
-export function countColumns(report: ResultsReport): CountColumn[] {
-  const columns: CountColumn[] = [
-    { key: 'invited', header: 'Được mời' },
+/**
+ * The count columns of a session's table: who was invited; once anything is recorded (or the session is held), each
+ * status and the total in the room; "Chưa điểm danh" only when some invitee has nothing recorded at a held session.
+ */
+export function countColumns(session: ReportSession): CountColumn[] {
+  const columns: CountColumn[] = [{ key: 'invited', header: 'Được mời' }];
+  const t = session.totals;
+  const recorded = t.present + t.late + t.substitute + t.excused + t.absent > 0;
+  if (!session.held && !recorded) return columns;
+  columns.push(
     { key: 'present', header: 'Có mặt' },
     { key: 'late', header: 'Đến muộn' },
     { key: 'substitute', header: 'Đi thay' },
     { key: 'attended', header: 'Tổng tham dự' },
     { key: 'excused', header: 'Vắng có phép' },
     { key: 'absent', header: 'Vắng' },
-  ];
-  if (report.totals.unrecorded > 0) columns.push({ key: 'unrecorded', header: 'Chưa điểm danh' });
+  );
+  if (t.unrecorded > 0) columns.push({ key: 'unrecorded', header: 'Chưa điểm danh' });
   return columns;
 }
 
-/** A paragraph for one session's figures: "Mời 30 người; tham dự 28 (có mặt 24, đến muộn 3, đi thay 1); vắng 2 (có phép 1)." */
-export function countsSentence(c: AttendanceCounts): string {
+/** A session's figures: "Mời 30 người; tham dự 28 người (có mặt 24, đến muộn 3, đi thay 1); vắng 2 người (có phép 1)." */
+export function countsSentence(session: ReportSession): string {
+  const c = session.totals;
+  if (countColumns(session).length === 1) return `Mời ${c.invited} người (buổi tập huấn chưa diễn ra).`;
   const parts = [`mời ${c.invited} người`, `tham dự ${c.attended} người (có mặt ${c.present}, đến muộn ${c.late}, đi thay ${c.substitute})`, `vắng ${c.absent + c.excused} người (có phép ${c.excused})`];
   if (c.unrecorded > 0) parts.push(`chưa điểm danh ${c.unrecorded} người`);
   const text = parts.join('; ');
@@ -165,7 +174,7 @@ export function assessmentParagraphs(report: ResultsReport): string[] {
     if (round) paragraphs.push(`${round.label}: ${round.status === 'held' ? 'đã tổ chức' : 'chưa tổ chức'} (${twoDigits(round.sessionsHeld)}/${twoDigits(round.sessionsScheduled)} buổi đã diễn ra).`);
   }
   paragraphs.push(
-    `Tổng số lượt mời ${totals.invited}; lượt tham dự ${totals.attended} (đạt ${percent(totals.attended, totals.invited)} so với số lượt mời), ` +
+    `Tại ${twoDigits(totals.sessionsHeld)} buổi đã tổ chức: tổng số lượt mời ${totals.invited}; lượt tham dự ${totals.attended} (đạt ${percent(totals.attended, totals.invited)} so với số lượt mời), ` +
       `trong đó có mặt đúng giờ ${totals.present}, đến muộn ${totals.late}, đi thay ${totals.substitute}; vắng ${totals.absent + totals.excused} (có phép ${totals.excused})` +
       `${totals.unrecorded > 0 ? `; chưa điểm danh ${totals.unrecorded}` : ''}.`,
   );
@@ -274,22 +283,23 @@ class ReportFlow {
   }
 }
 
-type TableBody = { group?: RichText; cells: RichText[] }[];
+/** Table rows; `link` makes a cell a clickable link (a news item's URL). */
+type TableBody = { group?: RichText; cells: RichText[]; link?: { column: number; url: string } }[];
 
 /** A table and its measured rows: drawn later, after the heading above it has checked the room it needs. */
 class ReportTable {
   readonly table: TableFlow;
-  readonly rows: { group?: TableRow; row: TableRow }[];
+  readonly rows: { group?: TableRow; row: TableRow; link?: { column: number; url: string } }[];
 
   constructor(
     readonly flow: ReportFlow,
-    columns: TableColumn[],
+    readonly columns: TableColumn[],
     body: TableBody,
   ) {
     const { canvas } = flow;
     const spec: TableSpec = { columns, size: flow.layout.tableSize, padding: canvas.config.table.padding, borderWidth: canvas.config.table.borderWidth, verticalAlign: 'middle' };
     this.table = new TableFlow(canvas, spec, flow.y);
-    this.rows = body.map((entry) => ({ group: entry.group === undefined ? undefined : this.table.group(entry.group), row: this.table.row(entry.cells) }));
+    this.rows = body.map((entry) => ({ group: entry.group === undefined ? undefined : this.table.group(entry.group), row: this.table.row(entry.cells), link: entry.link }));
   }
 
   /** The header and the first row (with its group heading): never split from each other or from a heading above. */
@@ -303,10 +313,14 @@ class ReportTable {
     flow.ensure(this.firstHeight);
     table.y = flow.y;
     table.draw(table.header);
-    this.rows.forEach(({ group, row }) => {
+    this.rows.forEach(({ group, row, link }) => {
       table.ensureRoom((group?.height ?? 0) + row.height);
       if (group) table.draw(group);
       table.draw(row);
+      if (link && /^https?:\/\//iu.test(link.url)) {
+        const x = flow.canvas.area.left + this.columns.slice(0, link.column).reduce((sum, c) => sum + c.width, 0);
+        flow.canvas.doc.link(x, table.y - row.height, this.columns[link.column]!.width, row.height, link.url);
+      }
     });
     flow.y = table.y + flow.layout.aroundTable;
   }
@@ -346,8 +360,8 @@ function unitRows<T extends { unitKindLabel: string }>(rows: T[], cells: (row: T
 
 const bold = (text: string): RichText => [{ text, face: 'bold' }];
 
-function sessionTable(flow: ReportFlow, report: ResultsReport, session: ReportSession): ReportTable {
-  const counts = countColumns(report);
+function sessionTable(flow: ReportFlow, session: ReportSession): ReportTable {
+  const counts = countColumns(session);
   const columns = columnsWith(flow, 'Đơn vị', counts.map((c) => ({ header: c.header, width: flow.layout.countColumn })));
   const body = unitRows(session.units, (row, i) => [String(i), trimmed(row.unitName), ...counts.map((c) => String(row[c.key]))]);
   body.push({ cells: ['', bold('Tổng cộng'), ...counts.map((c) => bold(String(session.totals[c.key])))] });
@@ -426,16 +440,20 @@ function drawReport(canvas: Nd30Canvas, report: ResultsReport): void {
   if (!firstRound) para('Kế hoạch chưa có đợt tập huấn nào.');
   report.rounds.forEach((round, index) => {
     flow.heading(`${index + 1}. ${round.label}: ${trimmed(round.title)}`, 'bold', flow.pitch * 3, 'round-heading', true);
-    if (round.topics.length) para(labelled('Nội dung tập huấn', round.topics.map(withoutEndPunctuation).join('; ')));
+    if (round.topics.length) {
+      // One topic a line, as typed (a topic may open with a proper name: no case change after ";").
+      para([{ text: '- Nội dung tập huấn:', face: 'bold' }]);
+      round.topics.forEach((topic, i) => para(`+ ${withoutEndPunctuation(topic)}${i === round.topics.length - 1 ? '.' : ';'}`));
+    }
     if (round.sessions.length === 0) para('Đợt này chưa có buổi tập huấn nào.');
     for (const session of round.sessions) {
-      const table = sessionTable(flow, report, session);
+      const table = sessionTable(flow, session);
       const time = labelled('Thời gian', formatSessionTime({ start: session.startsAt, end: session.endsAt, arriveEarlyMinutes: 0 }));
       flow.heading(sessionTitle(round, session), 'boldItalic', flow.firstLinesHeight(flow.lines(time)), 'session-heading', true);
       para(time);
       para(labelled('Địa điểm', session.venue));
       if (trimmed(session.chair)) para(labelled('Chủ trì', session.chair));
-      para(labelled('Thành phần, số lượng', countsSentence(session.totals)));
+      para(labelled('Thành phần, số lượng', countsSentence(session)));
       table.draw();
     }
   });
@@ -478,6 +496,20 @@ function drawReport(canvas: Nd30Canvas, report: ResultsReport): void {
   keepWithSignature(flow, flow.lines(`Trên đây là báo cáo kết quả tổ chức ${scopeText} của ${issuer}./.`), signature(canvas, report));
 }
 
+/** "12/5/2022 - 13/5/2022", one date for a one-day round, "" without sessions. */
+export function roundDates(round: Pick<ReportRound, 'firstStart' | 'lastEnd'>): string {
+  if (!round.firstStart || !round.lastEnd) return '';
+  const first = formatShortDate(round.firstStart);
+  const last = formatShortDate(round.lastEnd);
+  return first === last ? first : `${first} - ${last}`;
+}
+
+/** A coverage cell: the dashboard's state, then who was invited and who came ("Đã tham dự (mời 2, dự 3)"). */
+export function coverageCellText(cell: ResultsReport['coverage']['rows'][number]['cells'][number]): string {
+  if (cell.state === 'not-invited' && cell.attended === 0) return cell.stateLabel;
+  return `${cell.stateLabel} (mời ${cell.invited}, dự ${cell.attended})`;
+}
+
 function roundsTable(flow: ReportFlow, report: ResultsReport): ReportTable {
   const columns = columnsWith(flow, 'Đợt tập huấn', [
     { header: 'Số buổi đã tổ chức', width: flow.layout.coveredColumn },
@@ -485,7 +517,7 @@ function roundsTable(flow: ReportFlow, report: ResultsReport): ReportTable {
     { header: 'Tình trạng', width: flow.layout.coveredColumn },
   ]);
   const body: TableBody = report.rounds.map((round, i) => ({
-    cells: [String(i + 1), `${round.label}: ${trimmed(round.title)}`, `${twoDigits(round.sessionsHeld)}/${twoDigits(round.sessionsScheduled)}`, round.dates, round.statusLabel],
+    cells: [String(i + 1), `${round.label}: ${trimmed(round.title)}`, `${twoDigits(round.sessionsHeld)}/${twoDigits(round.sessionsScheduled)}`, roundDates(round), round.statusLabel],
   }));
   // Required rounds not created yet still show, so the gap is visible.
   if (report.scope === 'plan') {
@@ -493,7 +525,7 @@ function roundsTable(flow: ReportFlow, report: ResultsReport): ReportTable {
     for (let n = 1, shown = report.rounds.length; shown < report.progress.required; n += 1) {
       if (numbers.has(n)) continue;
       shown += 1;
-      body.push({ cells: [String(body.length + 1), `Đợt ${n}`, '00/00', '', 'Chưa xây dựng'] });
+      body.push({ cells: [String(body.length + 1), `Đợt ${n}`, '-', '', 'Chưa xây dựng'] });
     }
   }
   return new ReportTable(flow, columns, body);
@@ -514,7 +546,7 @@ function coverageTable(flow: ReportFlow, report: ResultsReport): ReportTable | u
   const base = Math.max(report.progress.required, report.progress.created);
   const body = unitRows(rows, (row, i) => {
     const cells: RichText[] = [String(i), trimmed(row.unitName)];
-    for (const cell of row.cells) cells.push(cell.countText ? `${cell.stateLabel} (${cell.countText})` : cell.stateLabel);
+    for (const cell of row.cells) cells.push(coverageCellText(cell));
     if (showCovered) cells.push(`${row.roundsCovered}/${base}`);
     return cells;
   });
@@ -547,7 +579,7 @@ function materialsTable(flow: ReportFlow, report: ResultsReport): ReportTable | 
         String(i + 1),
         [{ text: `${trimmed(m.title)} ` }, { text: `(${trimmed(m.originalName)})`, face: 'italic' }],
         attachedTo(m),
-        `${formatBytes(m.bytes)} (${groupDigits(m.bytes)} byte)`,
+        m.bytes < 1024 ? `${groupDigits(m.bytes)} byte` : `${formatBytes(m.bytes)} (${groupDigits(m.bytes)} byte)`,
         hashGroups(m.sha256),
       ],
     };
@@ -566,7 +598,10 @@ function newsTable(flow: ReportFlow, report: ResultsReport): ReportTable | undef
     { header: 'Ngày đăng', width: free * share[2], align: 'center' },
     { header: 'Đường dẫn', width: free * share[3], align: 'left' },
   ];
-  const body: TableBody = report.newsLinks.map((n, i) => ({ cells: [String(i + 1), trimmed(n.title), trimmed(n.outlet), formatShortDate(n.publishedOn), trimmed(n.url)] }));
+  const body: TableBody = report.newsLinks.map((n, i) => ({
+    cells: [String(i + 1), trimmed(n.title), trimmed(n.outlet), formatShortDate(n.publishedOn), trimmed(n.url)],
+    link: { column: 4, url: trimmed(n.url) },
+  }));
   return new ReportTable(flow, columns, body);
 }
 
