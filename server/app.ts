@@ -28,6 +28,8 @@ import invitationRoutes from './routes/invitation/index.ts';
 import letterRoutes from './routes/letters/index.ts';
 import checkinRoutes from './routes/checkin/index.ts';
 import vendorRoutes from './routes/vendor/index.ts';
+import materialRoutes from './routes/materials/index.ts';
+import newsLinkRoutes from './routes/news-links/index.ts';
 import { createInProcessLiveEvents } from './services/live-events.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
@@ -40,6 +42,7 @@ const STATUS_TITLES: Record<number, string> = {
   409: 'Dữ liệu xung đột',
   413: 'Dữ liệu quá lớn',
   415: 'Định dạng dữ liệu không được hỗ trợ',
+  416: 'Đoạn dữ liệu yêu cầu không hợp lệ',
   422: 'Dữ liệu chưa hợp lệ',
   429: 'Quá nhiều yêu cầu',
   500: 'Lỗi hệ thống',
@@ -137,6 +140,8 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(letterRoutes);
   await app.register(checkinRoutes);
   await app.register(vendorRoutes);
+  await app.register(materialRoutes);
+  await app.register(newsLinkRoutes);
 
 }
 

@@ -33,7 +33,9 @@ const EnvSchema = Type.Object({
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, errorMessage: 'phải dài ít nhất 32 ký tự' })),
   SESSION_TTL_HOURS: Type.Integer({ default: 12, minimum: 1, maximum: 720, errorMessage: 'phải là số giờ từ 1 đến 720' }),
   UPLOAD_MAX_FILE_MB: Type.Integer({ default: 100, minimum: 1, maximum: 10240, errorMessage: 'phải là số MB từ 1 đến 10240' }),
+  UPLOAD_MAX_PHOTO_MB: Type.Integer({ default: 50, minimum: 1, maximum: 10240, errorMessage: 'phải là số MB từ 1 đến 10240' }),
   UPLOAD_MAX_VIDEO_MB: Type.Integer({ default: 20480, minimum: 1, maximum: 1048576, errorMessage: 'phải là số MB từ 1 đến 1048576' }),
+  UPLOAD_EXPIRY_HOURS: Type.Integer({ default: 24, minimum: 1, maximum: 720, errorMessage: 'phải là số giờ từ 1 đến 720' }),
   LOGIN_MAX_PER_IP: Type.Integer({ default: 20, minimum: 1, maximum: 10000, errorMessage: 'phải là số nguyên dương' }),
   LOGIN_MAX_PER_ACCOUNT: Type.Integer({ default: 5, minimum: 1, maximum: 1000, errorMessage: 'phải là số nguyên dương' }),
   FONT_DIR: Type.Optional(Type.String({ minLength: 1, errorMessage: 'phải là đường dẫn thư mục chứa phông chữ .ttf' })),
@@ -54,8 +56,12 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   sessionSecret?: string;
   sessionTtlHours: number;
+  /** Largest document (and plan document) accepted. */
   uploadMaxFileBytes: number;
+  uploadMaxPhotoBytes: number;
   uploadMaxVideoBytes: number;
+  /** A resumable upload untouched this long is abandoned and its partial file removed. */
+  uploadExpiryHours: number;
   loginMaxPerIp: number;
   loginMaxPerAccount: number;
   dbReaders: number;
@@ -97,7 +103,9 @@ export function loadConfig(data: Record<string, string | undefined> = process.en
     sessionSecret: env.SESSION_SECRET,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     uploadMaxFileBytes: env.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+    uploadMaxPhotoBytes: env.UPLOAD_MAX_PHOTO_MB * 1024 * 1024,
     uploadMaxVideoBytes: env.UPLOAD_MAX_VIDEO_MB * 1024 * 1024,
+    uploadExpiryHours: env.UPLOAD_EXPIRY_HOURS,
     loginMaxPerIp: env.LOGIN_MAX_PER_IP,
     loginMaxPerAccount: env.LOGIN_MAX_PER_ACCOUNT,
     dbReaders: env.DB_READERS,

@@ -79,6 +79,13 @@ const ACTION_LABELS: Record<string, string> = {
   'attendance.confirm': 'Xác nhận đăng ký tại chỗ',
   'attendance.close': 'Kết thúc điểm danh',
   'invitation.reissue_code': 'Cấp lại mã giấy mời',
+  'material.upload': 'Tải lên tệp minh chứng',
+  'material.delete': 'Xóa tệp minh chứng (còn lưu để xem xét)',
+  'material.purge': 'Xóa vĩnh viễn tệp minh chứng',
+  'news_link.create': 'Thêm tin bài',
+  'news_link.update': 'Sửa tin bài',
+  'news_link.delete': 'Xóa tin bài (còn lưu để xem xét)',
+  'news_link.purge': 'Xóa vĩnh viễn tin bài',
 };
 
 const ENTITY_LABELS: Record<string, string> = {
@@ -93,6 +100,8 @@ const ENTITY_LABELS: Record<string, string> = {
   session: 'Buổi tập huấn',
   invitation: 'Lời mời',
   letter: 'Văn bản',
+  material: 'Tệp minh chứng',
+  news_link: 'Tin bài',
 };
 
 // Field names as the forms label them, so the log reads in Vietnamese.
@@ -160,6 +169,16 @@ const FIELD_LABELS: Record<string, string> = {
   reason: 'Lý do',
   checkedInAt: 'Giờ điểm danh',
   absent: 'Số người ghi vắng',
+  fileTitle: 'Tiêu đề',
+  originalName: 'Tên tệp gốc',
+  bytes: 'Dung lượng (byte)',
+  sha256: 'Mã kiểm tra SHA-256',
+  mimeType: 'Định dạng',
+  attachedTo: 'Thuộc',
+  newsTitle: 'Tiêu đề tin bài',
+  url: 'Địa chỉ',
+  outlet: 'Nơi đăng',
+  publishedOn: 'Ngày đăng',
 };
 
 export interface AuditField {

@@ -6,6 +6,7 @@ import {
   createPlan, createRound, getPlan, getPlanDetail, getRound, listPlans, listSessionSummaries, toPlanInput, toRoundInput,
   unitChoices, updatePlan, updateRound, type RoundInput,
 } from '../../services/plans.ts';
+import { loadEvidence } from '../materials/evidence.ts';
 
 const PLAN_FIELDS = ['number', 'symbol', 'issuedOn', 'summary', 'basis', 'year', 'requiredRounds'] as const;
 const ROUND_FIELDS = ['number', 'title', 'topics', 'notes'] as const;
@@ -54,7 +55,8 @@ export default async function planRoutes(app: FastifyInstance) {
 
   app.get<Id>('/plans/:id', { config: { access: READ_PROGRAMME }, schema: { params: IdParams } }, async (request, reply) => {
     const detail = await getPlanDetail(app.db, request.params.id);
-    return reply.view('pages/plans/show', { title: detail.plan.reference, ...detail, canManage: request.user!.roles.includes('organizer') });
+    const evidence = await loadEvidence(app.db, 'plan', detail.plan.id, request.user!.roles);
+    return reply.view('pages/plans/show', { title: detail.plan.reference, ...detail, evidence, canManage: request.user!.roles.includes('organizer') });
   });
 
   app.get<Id>('/plans/:id/edit', { config: { access: MANAGE_PROGRAMME }, schema: { params: IdParams } }, async (request, reply) => {
@@ -117,7 +119,8 @@ export default async function planRoutes(app: FastifyInstance) {
     const round = await getRound(app.db, request.params.id);
     const plan = await getPlan(app.db, round.planId);
     const sessions = (await listSessionSummaries(app.db, [round.id])).get(round.id) ?? [];
-    return reply.view('pages/rounds/show', { title: `${round.label}: ${round.title}`, round, plan, sessions, canManage: request.user!.roles.includes('organizer') });
+    const evidence = await loadEvidence(app.db, 'round', round.id, request.user!.roles);
+    return reply.view('pages/rounds/show', { title: `${round.label}: ${round.title}`, round, plan, sessions, evidence, canManage: request.user!.roles.includes('organizer') });
   });
 
   app.get<Id>('/rounds/:id/edit', { config: { access: MANAGE_PROGRAMME }, schema: { params: IdParams } }, async (request, reply) => {

@@ -12,6 +12,7 @@ import {
 } from '../../services/sessions.ts';
 import { SESSION_STATUS_LABELS } from '../../services/plans.ts';
 import { listLetters, revokeInvitationCode } from '../../services/letters.ts';
+import { loadEvidence } from '../materials/evidence.ts';
 
 const FIELDS = ['date', 'startTime', 'endTime', 'venue', 'chair', 'capacity', 'checkinOpensMinutes', 'lateAfterMinutes', 'status', 'notes'] as const;
 const statusOptions = SESSION_STATUSES.map((value) => ({ value, label: SESSION_STATUS_LABELS[value] }));
@@ -74,6 +75,7 @@ export default async function sessionRoutes(app: FastifyInstance) {
         staff: await listSessionStaff(app.db, session.id),
         unitGroups: await unitChoices(app.db),
         canManage: request.user!.roles.includes('organizer'),
+        evidence: await loadEvidence(app.db, 'session', session.id, request.user!.roles),
       });
     },
   );
