@@ -9,6 +9,7 @@ import * as m0006 from './0006_create_letters.ts';
 import * as m0007 from './0007_create_checkin.ts';
 import * as m0008 from './0008_create_session_staff.ts';
 import * as m0009 from './0009_create_materials.ts';
+import * as m0010 from './0010_create_bundle_digests.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_create_users': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_create_checkin': m0007,
   '0008_create_session_staff': m0008,
   '0009_create_materials': m0009,
+  '0010_create_bundle_digests': m0010,
 };

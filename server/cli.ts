@@ -8,6 +8,7 @@ import { CLI_ACTOR } from './services/audit.ts';
 import { loadDemoData } from './services/demo.ts';
 import { createUser } from './services/users.ts';
 import { backupDatabase } from './services/backup.ts';
+import { listBundleTargets, writeBundleFile } from './services/evidence-bundle.ts';
 
 const USAGE = `Cách dùng: npm run cli -- <lệnh> [tham số]
 
@@ -19,6 +20,9 @@ Lệnh:
                                           vai trò: admin, organizer, checkin, reporter
   backup <tệp>                            sao lưu nhất quán cơ sở dữ liệu (chạy được khi máy chủ đang chạy)
   demo                                    nạp dữ liệu minh họa (chỉ khi chưa có tài khoản nào)
+  list                                    liệt kê kế hoạch và đợt tập huấn kèm mã (dùng cho lệnh bundle)
+  bundle --plan MÃ --out TỆP.zip          ghi hồ sơ minh chứng của cả kế hoạch ra tệp (không ghi đè tệp có sẵn)
+  bundle --round MÃ --out TỆP.zip         ghi hồ sơ minh chứng của một đợt; cùng nội dung với tệp tải từ trang Báo cáo
 `;
 
 async function readStdin(): Promise<string> {
@@ -82,6 +86,27 @@ async function main(argv: string[]): Promise<number> {
         await migrateToLatest(db);
         const report = await loadDemoData(db);
         console.log(report);
+        return 0;
+      }
+      case 'list': {
+        await migrateToLatest(db);
+        console.log(await listBundleTargets(db));
+        return 0;
+      }
+      case 'bundle': {
+        const { values } = parseArgs({ args: rest, options: { plan: { type: 'string' }, round: { type: 'string' }, out: { type: 'string' } } });
+        const id = Number(values.plan ?? values.round);
+        if ((values.plan === undefined) === (values.round === undefined) || !values.out) {
+          console.error('Cần đúng một trong --plan hoặc --round, và --out.\n\n' + USAGE);
+          return 2;
+        }
+        if (!/^\d{1,9}$/.test(values.plan ?? values.round ?? '') || id < 1) {
+          console.error(`Mã ${values.plan !== undefined ? 'kế hoạch' : 'đợt'} không hợp lệ: ${values.plan ?? values.round}. Xem các mã bằng lệnh: npm run cli -- list`);
+          return 2;
+        }
+        await migrateToLatest(db);
+        const result = await writeBundleFile(db, config, values.plan !== undefined ? { planId: id } : { roundId: id }, values.out);
+        console.log(`Đã ghi hồ sơ minh chứng vào ${result.file} (${result.bytes} byte).\nSHA-256: ${result.sha256}`);
         return 0;
       }
       default:

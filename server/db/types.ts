@@ -87,6 +87,7 @@ export interface DB {
   session_staff: SessionStaffTable;
   materials: MaterialsTable;
   news_links: NewsLinksTable;
+  bundle_digests: BundleDigestsTable;
 }
 
 export interface SessionStaffTable {
@@ -346,4 +347,16 @@ export interface NewsLinksTable {
   deleted_at: string | null;
   deleted_by: number | null;
   delete_reason: string | null;
+}
+
+/** The checksum of an evidence bundle as last built; valid while its inputs' fingerprint is unchanged. */
+export interface BundleDigestsTable {
+  scope_kind: 'plan' | 'round';
+  scope_id: number;
+  /** Hex SHA-256 over the bundle's inputs (rows, stored files' checksums, format version, fonts). */
+  fingerprint: string;
+  /** Hex SHA-256 of the ZIP's bytes. */
+  sha256: string;
+  bytes: number;
+  computed_at: string;
 }

@@ -56,11 +56,13 @@ function titleLines(sheet: SignInSheet): { text: string; bold?: boolean; italic?
 /**
  * The workbook: one sheet "Điểm danh" with the title rows, the header (bold, frozen), the group headings and
  * people as on the printed list (STT from 1 in each group), then the total. Cells hold strings, never formulas,
- * so text such as "=…" from the data is shown as typed and never evaluated.
+ * so text such as "=…" from the data is shown as typed and never evaluated. `created` fixes the workbook's dates.
  */
-export async function buildAttendanceXlsx(sheet: SignInSheet): Promise<Buffer> {
+export async function buildAttendanceXlsx(sheet: SignInSheet, options: { created?: Date } = {}): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Tập huấn';
+  // Fixed from the data when the same workbook must give the same bytes (the evidence bundle); now otherwise.
+  if (options.created) workbook.created = workbook.modified = options.created;
   const columns = ATTENDANCE_HEADERS.length;
   const titles = titleLines(sheet);
   const headerRow = titles.length + 2;

@@ -306,7 +306,7 @@ export async function issueLetter(
 }
 
 /** The letter as a PDF stream (a draft always renders as a preview without a number). */
-export async function renderLetter(db: Kysely<DB>, id: number, options: { fontDir?: string } = {}): Promise<{ stream: Readable; fileName: string }> {
+export async function renderLetter(db: Kysely<DB>, id: number, options: { fontDir?: string; creationDate?: Date } = {}): Promise<{ stream: Readable; fileName: string }> {
   const row = await requireLetter(db, id);
   const letter = await toDocument(db, row, false);
   const fileName = documentFileName({ date: letter.date, number: row.number, symbol: letterSymbol(letter), kind: row.kind === 'giay-moi' ? 'giay-moi' : 'cong-van' });

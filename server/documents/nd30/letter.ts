@@ -9,7 +9,7 @@ import { drawLine, plainText, wrapBalanced, wrapText, type FlowLine, type RichTe
 import type { InvitationLetter, Letter, OfficialLetter } from './types.ts';
 
 /** How to render: fonts, configuration; everything optional. */
-export type LetterRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config'>;
+export type LetterRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config' | 'creationDate'>;
 
 /** "GM-UBND" or "UBND-VP": the symbol after the number. */
 export function letterSymbol(letter: Letter): string {

@@ -13,7 +13,7 @@ import { drawLine, wrapBalanced, wrapText } from './text-flow.ts';
 import type { AttendanceStatus, SignInRow, SignInSheet } from './types.ts';
 
 /** How to render: fonts, configuration; everything optional. */
-export type SignInSheetRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config'>;
+export type SignInSheetRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config' | 'creationDate'>;
 
 export const SIGN_IN_TITLE = 'DANH SÁCH ĐẠI BIỂU THAM DỰ';
 export const SIGN_IN_HEADERS = ['STT', 'Họ và tên', 'Chức vụ', 'Đơn vị', 'Giờ điểm danh', 'Ký tên', 'Ghi chú'] as const;
