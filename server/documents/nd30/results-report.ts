@@ -368,7 +368,7 @@ function sessionTable(flow: ReportFlow, session: ReportSession): ReportTable {
   return new ReportTable(flow, columns, body);
 }
 
-function sessionTitle(round: ReportRound, session: ReportSession): string {
+function sessionTitle(session: ReportSession): string {
   const letter = String.fromCharCode(96 + Math.min(session.number, 26));
   const state = session.held ? '' : ' (chưa diễn ra)';
   return `${letter}) Buổi ${twoDigits(session.number)}: ${formatShortDate(session.startsAt)}${state}`;
@@ -448,12 +448,16 @@ function drawReport(canvas: Nd30Canvas, report: ResultsReport): void {
     if (round.sessions.length === 0) para('Đợt này chưa có buổi tập huấn nào.');
     for (const session of round.sessions) {
       const table = sessionTable(flow, session);
-      const time = labelled('Thời gian', formatSessionTime({ start: session.startsAt, end: session.endsAt, arriveEarlyMinutes: 0 }));
-      flow.heading(sessionTitle(round, session), 'boldItalic', flow.firstLinesHeight(flow.lines(time)), 'session-heading', true);
-      para(time);
-      para(labelled('Địa điểm', session.venue));
-      if (trimmed(session.chair)) para(labelled('Chủ trì', session.chair));
-      para(labelled('Thành phần, số lượng', countsSentence(session)));
+      const details: RichText[] = [
+        labelled('Thời gian', formatSessionTime({ start: session.startsAt, end: session.endsAt, arriveEarlyMinutes: 0 })),
+        labelled('Địa điểm', session.venue),
+        ...(trimmed(session.chair) ? [labelled('Chủ trì', session.chair)] : []),
+        labelled('Thành phần, số lượng', countsSentence(session)),
+      ];
+      // The session's heading, its details and the start of its table stay on one page.
+      const detailsHeight = details.reduce((sum, text) => sum + flow.lines(text).length * flow.pitch + config.body.paragraphSpacing.value, 0);
+      flow.heading(sessionTitle(session), 'boldItalic', detailsHeight + table.firstHeight, 'session-heading', true);
+      for (const text of details) para(text);
       table.draw();
     }
   });
