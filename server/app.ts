@@ -27,6 +27,7 @@ import sessionRoutes from './routes/sessions/index.ts';
 import invitationRoutes from './routes/invitation/index.ts';
 import letterRoutes from './routes/letters/index.ts';
 import checkinRoutes from './routes/checkin/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import vendorRoutes from './routes/vendor/index.ts';
 import materialRoutes from './routes/materials/index.ts';
 import newsLinkRoutes from './routes/news-links/index.ts';
@@ -139,6 +140,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(invitationRoutes);
   await app.register(letterRoutes);
   await app.register(checkinRoutes);
+  await app.register(reportRoutes);
   await app.register(vendorRoutes);
   await app.register(materialRoutes);
   await app.register(newsLinkRoutes);

@@ -88,6 +88,19 @@ const MATERIAL_KIND_WORDS: Record<MaterialKind, string> = { plan: 'Kế hoạch'
 
 type MaterialRow = Omit<MaterialsTable, 'id' | 'description'> & { id: number; description: string };
 
+/** Every stored file is there with the size recorded at upload (a cheap check: the checksum is checked as the bundle streams). */
+async function checkStoredFiles(storage: FileStorage, materials: Pick<MaterialRow, 'storage_key' | 'bytes' | 'title' | 'original_name' | 'kind'>[]): Promise<void> {
+  for (const material of materials) {
+    const size = await storage.size(material.storage_key);
+    if (size !== material.bytes) {
+      throw new BundleIntegrityError(
+        `Tệp “${material.title || material.original_name}” (${MATERIAL_KIND_WORDS[material.kind].toLocaleLowerCase('vi')}) ${size === null ? 'không còn trong kho lưu trữ' : `có kích thước ${size} byte, khác ${material.bytes} byte đã ghi khi tải lên`}. ` +
+          'Hồ sơ minh chứng không được lập; liên hệ quản trị để khôi phục tệp từ bản sao lưu.',
+      );
+    }
+  }
+}
+
 interface ScopeData {
   key: ScopeKey;
   plan: NonNullable<Awaited<ReturnType<typeof findPlanRow>>>;
@@ -249,15 +262,7 @@ export async function prepareBundle(db: Kysely<DB>, storage: FileStorage, scope:
 
   // 01, 05, 06: stored files, each checked against its recorded size now and its checksum as it streams.
   const materials = (await listScopeMaterials(db, data.key)) as MaterialRow[];
-  for (const material of materials) {
-    const size = await storage.size(material.storage_key);
-    if (size !== material.bytes) {
-      throw new BundleIntegrityError(
-        `Tệp “${material.title || material.original_name}” (${MATERIAL_KIND_WORDS[material.kind].toLocaleLowerCase('vi')}) ${size === null ? 'không còn trong kho lưu trữ' : `có kích thước ${size} byte, khác ${material.bytes} byte đã ghi khi tải lên`}. ` +
-          'Hồ sơ minh chứng không được lập; liên hệ quản trị để khôi phục tệp từ bản sao lưu.',
-      );
-    }
-  }
+  await checkStoredFiles(storage, materials);
   const materialFolder = (kind: MaterialKind) => (kind === 'plan' ? BUNDLE_FOLDERS.plan : kind === 'document' ? BUNDLE_FOLDERS.materials : BUNDLE_FOLDERS.media);
   const sortedMaterials = [...materials].sort((a, b) => {
     const pa = where(a.round_id, a.session_id);
@@ -525,16 +530,25 @@ export interface BundleDigestView {
 /** The checksum the page shows: the stored one while the inputs are unchanged, else computed now when small. */
 export async function describeBundle(db: Kysely<DB>, storage: FileStorage, scope: BundleScope, options: BundleOptions & { inlineLimitBytes?: number } = {}): Promise<BundleDigestView> {
   const { scope: key, fingerprint, fileName } = await bundleFingerprint(db, scope, options);
+  const failed = (error: unknown): BundleDigestView => {
+    if (error instanceof ConflictError) return { fileName, sha256: null, bytes: null, pending: false, error: error.message };
+    throw error;
+  };
+  const materials = await listScopeMaterials(db, key);
+  try {
+    await checkStoredFiles(storage, materials);
+  } catch (error) {
+    return failed(error);
+  }
   const stored = await findBundleDigest(db, key);
   if (stored && stored.fingerprint === fingerprint) return { fileName, sha256: stored.sha256, bytes: stored.bytes, pending: false, error: null };
-  const storedBytes = (await listScopeMaterials(db, key)).reduce((sum, m) => sum + m.bytes, 0);
+  const storedBytes = materials.reduce((sum, m) => sum + m.bytes, 0);
   if (storedBytes > (options.inlineLimitBytes ?? INLINE_DIGEST_LIMIT_BYTES)) return { fileName, sha256: null, bytes: null, pending: true, error: null };
   try {
     const digest = await computeBundleDigest(db, storage, scope, options);
     return { fileName, ...digest, pending: false, error: null };
   } catch (error) {
-    if (error instanceof ConflictError) return { fileName, sha256: null, bytes: null, pending: false, error: error.message };
-    throw error;
+    return failed(error);
   }
 }
 
