@@ -2,7 +2,8 @@
 // video), and multipart bodies built the way a browser sends them.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../server/db/types.ts';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { CLI_ACTOR } from '../../server/services/audit.ts';
@@ -15,8 +16,8 @@ export interface Programme {
   sessionId: number;
 }
 
-/** A plan, its first round and one session of it. */
-export async function createProgramme(app: FastifyInstance): Promise<Programme> {
+/** A plan, its first round and one session of it (in an app's database, or any other). */
+export async function createProgramme(app: { db: Kysely<DB> }): Promise<Programme> {
   const planId = await createPlan(app.db, CLI_ACTOR, { number: '', symbol: 'KH-UBND', issuedOn: '2022-03-01', summary: 'Kế hoạch thử', basis: '', year: '2022', requiredRounds: '2', unitIds: [] });
   const roundId = await createRound(app.db, CLI_ACTOR, planId, { number: '1', title: 'Tập huấn CCHC', topics: '', notes: '', quotas: {} });
   const sessionId = await createSession(app.db, CLI_ACTOR, roundId, {
