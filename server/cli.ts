@@ -6,6 +6,7 @@ import { migrateDown, migrateToLatest } from './db/migrate.ts';
 import { HttpError, ValidationError } from './errors.ts';
 import { CLI_ACTOR } from './services/audit.ts';
 import { loadDemoData } from './services/demo.ts';
+import { createFileStorage } from './services/storage.ts';
 import { createUser } from './services/users.ts';
 import { backupDatabase } from './services/backup.ts';
 import { listBundleTargets, writeBundleFile } from './services/evidence-bundle.ts';
@@ -84,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo': {
         await migrateToLatest(db);
-        const report = await loadDemoData(db);
+        const storage = createFileStorage(config);
+        await storage.ensureRoot();
+        const report = await loadDemoData(db, { storage });
         console.log(report);
         return 0;
       }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { recoverStagedFiles } from '../server/services/materials.ts';
 import { contentDisposition, parseRange } from '../server/routes/materials/file-response.ts';
 import { cleanOriginalName } from '../server/services/uploads.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
-import { loggedInUser } from './helpers/factories.ts';
+import { loggedInUser, loginAs } from './helpers/factories.ts';
 import { Visitor, csrfFrom } from './helpers/http.ts';
 import { createProgramme, multipartBody, samplePdf, samplePhoto, type MultipartPart, type Programme } from './helpers/materials.ts';
 
@@ -316,5 +317,34 @@ describe('materials: form uploads, downloads and deletion', () => {
     expect(await recoverStagedFiles(t.app.db, storage, -1)).toEqual({ promoted: 0, removed: 1 });
     expect(await storage.size(orphan)).toBeNull();
     expect(workFiles(t)).toEqual([]);
+  });
+});
+
+describe('demo materials', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await buildApp();
+  });
+  afterEach(() => t.close());
+
+  it('gives round 1 a document, photos with capture times, a playable video and two news links, stored with real checksums', async () => {
+    const report = await loadDemoData(t.app.db, { storage: t.app.storage });
+    expect(report).toContain('6 tệp minh chứng');
+    const rows = await t.app.db.selectFrom('materials').selectAll().orderBy('id').execute();
+    expect(rows.map((r) => r.kind)).toEqual(['document', 'photo', 'photo', 'video', 'photo', 'photo']);
+    for (const row of rows) {
+      const stored = readFileSync(path.join(t.dataDir, 'files', row.storage_key));
+      expect(sha(stored), row.title).toBe(row.sha256);
+      expect(stored.length).toBe(row.bytes);
+    }
+    expect(rows.find((r) => r.kind === 'document')!.mime_type).toBe('application/pdf');
+    expect(rows.find((r) => r.kind === 'video')!.mime_type).toBe('video/webm');
+    expect(rows.filter((r) => r.kind === 'photo').every((r) => r.captured_at?.startsWith('2022-05-1') && r.thumbnail_key)).toBe(true);
+    expect(await t.app.db.selectFrom('news_links').select('published_on').orderBy('id').execute()).toEqual([{ published_on: '2022-05-13' }, { published_on: '2022-05-16' }]);
+    const reporter = await loginAs(t.app, 'baocao', DEMO_PASSWORD);
+    const sessionId = rows.find((r) => r.kind === 'video')!.session_id!;
+    const gallery = await reporter.get(`/sessions/${sessionId}/gallery`);
+    expect(gallery.body).toContain('<video controls');
+    expect(gallery.body).toContain('chụp lúc 12/05/2022 07:41');
   });
 });

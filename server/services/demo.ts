@@ -8,6 +8,8 @@ import { CLI_ACTOR } from './audit.ts';
 import { hashPassword } from './passwords.ts';
 import { insertAccount } from './users.ts';
 import { insertDemoAttendance, insertDemoLetters, insertDemoPlan } from './demo-plan.ts';
+import { insertDemoMaterials } from './demo-materials.ts';
+import type { LocalFileStorage } from './storage.ts';
 
 export const DEMO_PASSWORD = 'taphuan-demo';
 
@@ -18,8 +20,11 @@ const DEMO_ACCOUNTS: { username: string; fullName: string; roles: Role[] }[] = [
   { username: 'baocao', fullName: 'Phạm Thị Thu Hà (minh họa)', roles: ['reporter'] },
 ];
 
-/** Loads the demo agency and one account per role into an empty installation; returns what to tell the operator. */
-export async function loadDemoData(db: Kysely<DB>): Promise<string> {
+/**
+ * Loads the demo agency and one account per role into an empty installation; returns what to tell the operator.
+ * With the installation's file storage, round 1 also gets its materials (document, photos, video) and news links.
+ */
+export async function loadDemoData(db: Kysely<DB>, options: { storage?: LocalFileStorage } = {}): Promise<string> {
   if ((await countUsers(db)) > 0) {
     throw new ConflictError('Hệ thống đã có tài khoản; dữ liệu minh họa chỉ nạp vào bản cài đặt mới (DATA_DIR trống).');
   }
@@ -44,9 +49,15 @@ export async function loadDemoData(db: Kysely<DB>): Promise<string> {
   });
   await insertDemoLetters(db, CLI_ACTOR, plan.planId);
   await insertDemoAttendance(db, plan.planId);
+  let materials = '';
+  if (options.storage) {
+    const organizer = await db.selectFrom('users').select(['id', 'username']).where('username', '=', 'tochuc').executeTakeFirstOrThrow();
+    const count = await insertDemoMaterials(db, options.storage, { userId: organizer.id, username: organizer.username, ip: null }, plan.planId);
+    materials = ` Đợt 1 có ${count} tệp minh chứng (tài liệu, ảnh, video) và 2 tin bài.`;
+  }
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.username.padEnd(10)} ${a.roles.join(', ')}`);
   return [
-    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022): 21 đơn vị, ' + plan.people + ' đại biểu, kế hoạch với 2 đợt và 3 buổi; giấy mời đợt 1 đã ban hành (kèm danh sách và giấy mời cá nhân có mã QR), giấy mời đợt 2 là bản nháp; đợt 1 đã điểm danh xong (đúng giờ, muộn, vắng có phép, vắng, đăng ký tại chỗ, đi thay).',
+    'Đã nạp dữ liệu minh họa (UBND huyện Gò Dầu, năm 2022): 21 đơn vị, ' + plan.people + ' đại biểu, kế hoạch với 2 đợt và 3 buổi; giấy mời đợt 1 đã ban hành (kèm danh sách và giấy mời cá nhân có mã QR), giấy mời đợt 2 là bản nháp; đợt 1 đã điểm danh xong (đúng giờ, muộn, vắng có phép, vắng, đăng ký tại chỗ, đi thay).' + materials,
     'Tài khoản, mật khẩu chung: ' + DEMO_PASSWORD,
     ...lines,
     'Chỉ dùng để tìm hiểu; đừng dùng dữ liệu minh họa trên máy chủ thật.',

@@ -1,0 +1,99 @@
+// Demo evidence for round 1: a guidance document (a PDF made here), photos and a short recording that the repo
+// carries under assets/demo, and two news links. Everything goes through the same registration as an upload.
+// The photos are drawings rendered once to JPEG with an EXIF capture time; the video is a four-second test
+// pattern encoded once to WebM. Neither needs any tool at run time.
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import PDFDocument from 'pdfkit';
+import { Readable } from 'node:stream';
+import type { DB, MaterialKind } from '../db/types.ts';
+import { resolveFonts } from '../documents/fonts.ts';
+import type { Actor } from './audit.ts';
+import { checkMaterialMeta, registerMaterial } from './materials.ts';
+import { createNewsLink } from './news-links.ts';
+import type { LocalFileStorage } from './storage.ts';
+import { receiveToFile, type UploadLimits } from './uploads.ts';
+
+const DEMO_DIR = fileURLToPath(new URL('../../assets/demo/', import.meta.url));
+
+/** Generous limits: the demo's own files are small and trusted. */
+const DEMO_LIMITS: UploadLimits = { document: 50 << 20, plan: 50 << 20, photo: 50 << 20, video: 50 << 20 };
+
+/** The guidance handed out at round 1, as a short PDF in the documents' Times face. */
+function guidancePdf(): Readable {
+  const fonts = resolveFonts();
+  const doc = new PDFDocument({ size: 'A4', margins: { top: 57, bottom: 57, left: 85, right: 57 }, info: { Title: 'Tài liệu hướng dẫn tập huấn CCHC năm 2022 (minh họa)' } });
+  doc.registerFont('regular', fonts.files.regular);
+  doc.registerFont('bold', fonts.files.bold);
+  doc.font('bold').fontSize(13).text('ỦY BAN NHÂN DÂN HUYỆN GÒ DẦU', { align: 'center' });
+  doc.moveDown(0.3).font('regular').fontSize(11).text('(Tài liệu minh họa)', { align: 'center' });
+  doc.moveDown(1.2).font('bold').fontSize(14).text('TÀI LIỆU HƯỚNG DẪN', { align: 'center' });
+  doc.font('bold').fontSize(13).text('Tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính năm 2022', { align: 'center' });
+  const sections: [string, string[]][] = [
+    ['I. KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2022 CỦA HUYỆN', [
+      'Tiếp tục cải cách thể chế, cải cách thủ tục hành chính, nâng cao chất lượng giải quyết thủ tục hành chính tại bộ phận một cửa cấp huyện và cấp xã.',
+      'Mỗi phòng, ban chuyên môn và UBND các xã, thị trấn cử cán bộ, công chức tham dự đầy đủ các đợt tập huấn theo kế hoạch.',
+    ]],
+    ['II. RÀ SOÁT, ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH', [
+      'Rà soát thành phần hồ sơ, thời hạn giải quyết, mẫu đơn, tờ khai; đề xuất cắt giảm những yêu cầu không cần thiết.',
+      'Tổng hợp kết quả rà soát gửi Phòng Nội vụ trước ngày 30 hằng tháng cuối quý.',
+    ]],
+    ['III. CÔNG KHAI VÀ TRA CỨU THỦ TỤC HÀNH CHÍNH', [
+      'Niêm yết công khai đầy đủ, đúng quy định các thủ tục hành chính tại nơi tiếp nhận hồ sơ.',
+      'Hướng dẫn người dân tra cứu thủ tục hành chính và nộp hồ sơ trực tuyến trên Cổng Dịch vụ công.',
+    ]],
+  ];
+  for (const [heading, paragraphs] of sections) {
+    doc.moveDown(1).font('bold').fontSize(13).text(heading, { align: 'left' });
+    for (const p of paragraphs) doc.moveDown(0.4).font('regular').fontSize(13).text(p, { align: 'justify', indent: 28 });
+  }
+  doc.end();
+  return doc as unknown as Readable;
+}
+
+interface DemoFile {
+  scope: string;
+  kind: MaterialKind;
+  title: string;
+  description: string;
+  filename: string;
+  open: () => Readable;
+}
+
+/** Attaches round 1's evidence: a document, four photos, a recording and two news links. */
+export async function insertDemoMaterials(db: Kysely<DB>, storage: LocalFileStorage, actor: Actor, planId: number): Promise<number> {
+  const round = await db.selectFrom('rounds').select('id').where('plan_id', '=', planId).where('number', '=', 1).executeTakeFirstOrThrow();
+  const sessions = await db.selectFrom('sessions').select('id').where('round_id', '=', round.id).orderBy('starts_at').execute();
+  const [first, second] = [sessions[0]!.id, (sessions[1] ?? sessions[0]!).id];
+  const asset = (name: string) => () => createReadStream(`${DEMO_DIR}${name}`);
+  const files: DemoFile[] = [
+    { scope: `round:${round.id}`, kind: 'document', title: 'Tài liệu hướng dẫn tập huấn CCHC năm 2022', description: 'Phát cho đại biểu cả hai buổi của đợt 1.', filename: 'Tài liệu hướng dẫn tập huấn CCHC 2022.pdf', open: guidancePdf },
+    { scope: `session:${first}`, kind: 'photo', title: 'Khai mạc lớp tập huấn', description: '', filename: 'Ảnh khai mạc.jpg', open: asset('anh-khai-mac.jpg') },
+    { scope: `session:${first}`, kind: 'photo', title: 'Chuyên đề 1: Kiểm soát thủ tục hành chính', description: '', filename: 'Ảnh chuyên đề 1.jpg', open: asset('anh-chuyen-de-1.jpg') },
+    { scope: `session:${first}`, kind: 'video', title: 'Ghi hình phần khai mạc (trích đoạn)', description: 'Trích đoạn minh họa.', filename: 'Ghi hình khai mạc.webm', open: asset('buoi-tap-huan.webm') },
+    { scope: `session:${second}`, kind: 'photo', title: 'Thảo luận, giải đáp vướng mắc', description: '', filename: 'Ảnh thảo luận.jpg', open: asset('anh-thao-luan.jpg') },
+    { scope: `session:${second}`, kind: 'photo', title: 'Bế mạc lớp tập huấn', description: '', filename: 'Ảnh bế mạc.jpg', open: asset('anh-be-mac.jpg') },
+  ];
+  for (const file of files) {
+    const meta = await checkMaterialMeta(db, { scope: file.scope, kind: file.kind, title: file.title, description: file.description, filename: file.filename }, DEMO_LIMITS);
+    const target = storage.incomingPath();
+    const received = await receiveToFile(file.open(), target, DEMO_LIMITS[file.kind], () => new Error('demo file too large'));
+    await registerMaterial(db, storage, actor, meta, { path: target, ...received }, DEMO_LIMITS);
+  }
+  await createNewsLink(db, actor, {
+    scope: `round:${round.id}`,
+    url: 'https://godau.tayninh.gov.vn/tin-tuc/cai-cach-hanh-chinh/tap-huan-nghiep-vu-cai-cach-hanh-chinh-nam-2022-minh-hoa',
+    title: 'Gò Dầu: Tập huấn nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính năm 2022',
+    outlet: 'Cổng thông tin điện tử huyện Gò Dầu',
+    publishedOn: '2022-05-13',
+  });
+  await createNewsLink(db, actor, {
+    scope: `session:${second}`,
+    url: 'https://baotayninh.vn/go-dau-nang-cao-nang-luc-can-bo-mot-cua-cap-xa-minh-hoa.html',
+    title: 'Gò Dầu nâng cao năng lực cán bộ bộ phận một cửa cấp xã',
+    outlet: 'Báo Tây Ninh điện tử',
+    publishedOn: '2022-05-16',
+  });
+  return files.length;
+}
