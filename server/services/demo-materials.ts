@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
+import type { Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
-import { Readable } from 'node:stream';
 import type { DB, MaterialKind } from '../db/types.ts';
 import { resolveFonts } from '../documents/fonts.ts';
 import type { Actor } from './audit.ts';

@@ -11,12 +11,13 @@
 import type { Kysely } from 'kysely';
 import { listActiveInvitees } from '../db/queries/invitations.ts';
 import { findPlanById, listUnitLabels } from '../db/queries/dashboard.ts';
-import type { AttendanceStatus, DB, MaterialKind, SessionStatus, UnitKind } from '../db/types.ts';
+import type { AttendanceStatus, DB, MaterialKind, UnitKind } from '../db/types.ts';
 import { asciiSlug, toVnDate } from '../documents/nd30/format.ts';
+import type { AttendanceCounts, ReportUnitRow, ReportSession, ReportRound, ReportCoverageCell, ReportCoverageRow, ReportMaterial, ReportNewsLink, ResultsReport } from '../documents/nd30/types.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { getAgencyProfile, type AgencyProfile } from './agency.ts';
+import { getAgencyProfile } from './agency.ts';
 import { nowIso } from './clock.ts';
-import { buildPlanDashboard, type CellState, type RoundStatus } from './dashboard.ts';
+import { buildPlanDashboard } from './dashboard.ts';
 import { issuerName } from './letters.ts';
 import { planReference } from './plans.ts';
 import { UNIT_KINDS, UNIT_KIND_LABELS } from './units.ts';
@@ -24,93 +25,8 @@ import { UNIT_KINDS, UNIT_KIND_LABELS } from './units.ts';
 /** A whole plan (all its rounds) or one round. */
 export type ReportScope = { planId: number } | { roundId: number };
 
-/** Attendance at a session (or summed over several), per status. */
-export interface AttendanceCounts {
-  /** Current invitees (invited or confirmed). */
-  invited: number;
-  present: number;
-  late: number;
-  substitute: number;
-  /** present + late + substitute: the people in the room. */
-  attended: number;
-  excused: number;
-  absent: number;
-  /** Invitees with nothing recorded (a session not closed yet). */
-  unrecorded: number;
-}
-
-export interface ReportUnitRow extends AttendanceCounts {
-  unitName: string;
-  unitKind: UnitKind;
-  /** "Cơ quan chuyên môn", "UBND xã, phường, thị trấn": the printed tables group rows by it. */
-  unitKindLabel: string;
-}
-
-export interface ReportSession extends ReportSessionBase {
-  units: ReportUnitRow[];
-  totals: AttendanceCounts;
-}
-
-interface ReportSessionBase {
-  id: number;
-  /** 1-based within its round, in time order. */
-  number: number;
-  /** UTC instants. */
-  startsAt: string;
-  endsAt: string;
-  venue: string;
-  chair: string;
-  status: SessionStatus;
-  /** Closed, or already ended (the dashboard's rule). */
-  held: boolean;
-}
-
-export interface ReportRound {
-  id: number;
-  number: number;
-  label: string;
-  title: string;
-  topics: string[];
-  status: RoundStatus;
-  statusLabel: string;
-  /** Sessions not cancelled, and of those the ones held. */
-  sessionsScheduled: number;
-  sessionsHeld: number;
-  /** First start and last end of its sessions not cancelled (UTC), null without sessions. */
-  firstStart: string | null;
-  lastEnd: string | null;
-  sessions: ReportSession[];
-  /** Distinct people over the round's sessions (the dashboard's figures). */
-  invited: number;
-  attended: number;
-  absent: number;
-  excused: number;
-  pending: number;
-  unitsAttended: number;
-  unitsTarget: number;
-  /** Target units with nobody at any session of the round. */
-  missingUnits: string[];
-}
-
-export interface ReportCoverageCell {
-  roundNumber: number;
-  state: CellState;
-  stateLabel: string;
-  invited: number;
-  attended: number;
-  /** "3/4", a bare count when nobody was invited, or "". */
-  countText: string;
-}
-
-export interface ReportCoverageRow {
-  unitName: string;
-  unitKind: UnitKind;
-  unitKindLabel: string;
-  isTarget: boolean;
-  cells: ReportCoverageCell[];
-  /** Rounds of the report with at least one attendee. */
-  roundsCovered: number;
-}
+// The report's data types live with the document that prints them; callers import them from here.
+export type { AttendanceCounts, ReportUnitRow, ReportSession, ReportRound, ReportCoverageCell, ReportCoverageRow, ReportMaterial, ReportNewsLink, ResultsReport };
 
 export const MATERIAL_KIND_LABELS: Record<MaterialKind, string> = {
   plan: 'Kế hoạch',
@@ -119,68 +35,6 @@ export const MATERIAL_KIND_LABELS: Record<MaterialKind, string> = {
   video: 'Video',
 };
 const MATERIAL_KIND_ORDER: readonly MaterialKind[] = ['plan', 'document', 'photo', 'video'];
-
-export interface ReportMaterial {
-  id: number;
-  kind: MaterialKind;
-  kindLabel: string;
-  title: string;
-  originalName: string;
-  bytes: number;
-  sha256: string;
-  roundNumber: number | null;
-  sessionId: number | null;
-  /** Start of its session (UTC), when attached to one. */
-  sessionStartsAt: string | null;
-}
-
-export interface ReportNewsLink {
-  id: number;
-  title: string;
-  outlet: string;
-  url: string;
-  /** YYYY-MM-DD */
-  publishedOn: string;
-  roundNumber: number | null;
-}
-
-export interface ResultsReport {
-  scope: 'plan' | 'round';
-  agency: AgencyProfile;
-  /** The issuing body in running text: "Ủy ban nhân dân huyện Gò Dầu". */
-  issuerName: string;
-  plan: {
-    id: number;
-    number: string;
-    symbol: string;
-    /** YYYY-MM-DD */
-    issuedOn: string;
-    summary: string;
-    year: number;
-    requiredRounds: number;
-    /** "Kế hoạch số 95/KH-UBND ngày 06/5/2022". */
-    reference: string;
-  };
-  /** The plan's progress against its required rounds (whole plan, whatever the scope). */
-  progress: { required: number; created: number; scheduled: number; held: number };
-  /** The rounds reported on: all of the plan's, or the one of a round scope. */
-  rounds: ReportRound[];
-  coverage: {
-    rows: ReportCoverageRow[];
-    /** Target units of the plan, and of those the ones with someone at every round reported / at least one. */
-    targetUnits: number;
-    unitsAllRounds: number;
-    unitsAnyRound: number;
-  };
-  materials: ReportMaterial[];
-  newsLinks: ReportNewsLink[];
-  /** Sums over the reported sessions already held (a person at two sessions counts twice); how many sessions, and held. */
-  totals: AttendanceCounts & { sessions: number; sessionsHeld: number };
-  /** The year printed on the date line: the year of the last reported session, else the plan's. */
-  year: number;
-  /** Latest change of anything the report shows (UTC ISO): the PDF's creation date, so the file is reproducible. */
-  asOf: string;
-}
 
 const ATTENDED: readonly AttendanceStatus[] = ['present', 'late', 'substitute'];
 

@@ -3,7 +3,6 @@
 // every page, the closing paragraph ending "./." kept with the signing block and "Nơi nhận". Everything printed
 // comes from the data; the file is byte-for-byte the same for the same data (creation date from the data).
 import type { Readable } from 'node:stream';
-import type { ResultsReport, ReportRound, ReportSession, AttendanceCounts } from '../../services/results-report.ts';
 import { romanNumeral } from './appendix.ts';
 import { Nd30Canvas, type CanvasOptions, type DocumentLayout } from './canvas.ts';
 import { ND30_DEFAULTS, lineHeight, type ResultsReportLayout } from './config.ts';
@@ -11,6 +10,7 @@ import { formatNumberLine, formatSessionTime, formatShortDate, nfc } from './for
 import { drawHeading, upper } from './heading.ts';
 import { TableFlow, type TableColumn, type TableRow, type TableSpec } from './table.ts';
 import { drawLine, wrapBalanced, wrapText, type FlowLine, type RichText } from './text-flow.ts';
+import type { AttendanceCounts, ReportRound, ReportSession, ResultsReport } from './types.ts';
 
 /** How to render: fonts, configuration; everything optional. */
 export type ResultsReportRenderOptions = Pick<CanvasOptions, 'fontDir' | 'fonts' | 'config'>;
@@ -99,7 +99,7 @@ export function bodyNameInText(printed: string): string {
 export function reportSummary(report: ResultsReport): string {
   if (report.scope === 'round' && report.rounds[0]) {
     const round = report.rounds[0];
-    return `Kết quả tổ chức ${lowerFirst(round.title)} (${round.label}) thực hiện ${report.plan.reference}`;
+    return `Kết quả tổ chức ${lowerFirst(round.title)} (${round.label})`;
   }
   return `Kết quả tổ chức các đợt tập huấn thực hiện ${report.plan.reference}`;
 }
@@ -120,7 +120,7 @@ export function reportPlaceDate(report: ResultsReport): string {
 /** "Nơi nhận" lines: the parent body when there is one, and the archive. */
 export function reportRecipients(report: ResultsReport): string[] {
   const lines: string[] = [];
-  if (trimmed(report.agency.parentName)) lines.push(`- ${bodyNameInText(report.agency.parentName)};`);
+  if (trimmed(report.agency.parentName)) lines.push(`- ${bodyNameInText(report.agency.parentName ?? '')};`);
   lines.push('- Lưu: VT.');
   return lines;
 }
@@ -442,6 +442,7 @@ function drawReport(canvas: Nd30Canvas, report: ResultsReport): void {
     flow.heading(`${index + 1}. ${round.label}: ${trimmed(round.title)}`, 'bold', flow.pitch * 3, 'round-heading', true);
     if (round.topics.length) {
       // One topic a line, as typed (a topic may open with a proper name: no case change after ";").
+      flow.ensure(flow.pitch * 2 + config.body.paragraphSpacing.value);
       para([{ text: '- Nội dung tập huấn:', face: 'bold' }]);
       round.topics.forEach((topic, i) => para(`+ ${withoutEndPunctuation(topic)}${i === round.topics.length - 1 ? '.' : ';'}`));
     }
@@ -454,10 +455,12 @@ function drawReport(canvas: Nd30Canvas, report: ResultsReport): void {
         ...(trimmed(session.chair) ? [labelled('Chủ trì', session.chair)] : []),
         labelled('Thành phần, số lượng', countsSentence(session)),
       ];
-      // The session's heading, its details and the start of its table stay on one page.
-      const detailsHeight = details.reduce((sum, text) => sum + flow.lines(text).length * flow.pitch + config.body.paragraphSpacing.value, 0);
-      flow.heading(sessionTitle(session), 'boldItalic', detailsHeight + table.firstHeight, 'session-heading', true);
-      for (const text of details) para(text);
+      // The heading keeps its first lines; the sentence with the figures keeps the start of its table.
+      flow.heading(sessionTitle(session), 'boldItalic', flow.firstLinesHeight(flow.lines(details[0]!)), 'session-heading', true);
+      for (const text of details.slice(0, -1)) para(text);
+      const lead = flow.lines(details.at(-1)!);
+      flow.ensure(lead.length * flow.pitch + config.body.paragraphSpacing.value + table.firstHeight);
+      flow.paragraph(lead);
       table.draw();
     }
   });

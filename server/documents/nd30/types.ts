@@ -179,3 +179,153 @@ export interface SignInSheet {
   preparedBy?: string;
   organizerName?: string;
 }
+
+// ---- The results report (báo cáo kết quả): the data the PDF prints and the tests compare against. ----
+
+/** Attendance at a session (or summed over several), per status. */
+export interface AttendanceCounts {
+  /** Current invitees (invited or confirmed). */
+  invited: number;
+  present: number;
+  late: number;
+  substitute: number;
+  /** present + late + substitute: the people in the room. */
+  attended: number;
+  excused: number;
+  absent: number;
+  /** Invitees with nothing recorded (a session not closed yet). */
+  unrecorded: number;
+}
+
+export interface ReportUnitRow extends AttendanceCounts {
+  unitName: string;
+  unitKind: 'office' | 'commune' | 'other';
+  /** "Cơ quan chuyên môn", "UBND xã, phường, thị trấn": the printed tables group rows by it. */
+  unitKindLabel: string;
+}
+
+/** A session of a round, not cancelled, with its counts per unit (offices, communes, others; by their order). */
+export interface ReportSession {
+  id: number;
+  /** 1-based within its round, in time order. */
+  number: number;
+  /** UTC instants. */
+  startsAt: string;
+  endsAt: string;
+  venue: string;
+  chair: string;
+  status: 'planned' | 'open' | 'closed' | 'cancelled';
+  /** Closed, or already ended (the dashboard's rule). */
+  held: boolean;
+  units: ReportUnitRow[];
+  totals: AttendanceCounts;
+}
+
+export interface ReportRound {
+  id: number;
+  number: number;
+  label: string;
+  title: string;
+  topics: string[];
+  status: 'held' | 'scheduled' | 'unscheduled';
+  statusLabel: string;
+  /** Sessions not cancelled, and of those the ones held. */
+  sessionsScheduled: number;
+  sessionsHeld: number;
+  /** First start and last end of its sessions not cancelled (UTC), null without sessions. */
+  firstStart: string | null;
+  lastEnd: string | null;
+  sessions: ReportSession[];
+  /** Distinct people over the round's sessions (the dashboard's figures). */
+  invited: number;
+  attended: number;
+  absent: number;
+  excused: number;
+  pending: number;
+  unitsAttended: number;
+  unitsTarget: number;
+  /** Target units with nobody at any session of the round. */
+  missingUnits: string[];
+}
+
+export interface ReportCoverageCell {
+  roundNumber: number;
+  state: 'attended' | 'invited' | 'absent' | 'not-invited';
+  stateLabel: string;
+  invited: number;
+  attended: number;
+  /** "3/4", a bare count when nobody was invited, or "". */
+  countText: string;
+}
+
+export interface ReportCoverageRow {
+  unitName: string;
+  unitKind: 'office' | 'commune' | 'other';
+  unitKindLabel: string;
+  isTarget: boolean;
+  cells: ReportCoverageCell[];
+  /** Rounds of the report with at least one attendee. */
+  roundsCovered: number;
+}
+
+export interface ReportMaterial {
+  id: number;
+  kind: 'document' | 'photo' | 'video' | 'plan';
+  kindLabel: string;
+  title: string;
+  originalName: string;
+  bytes: number;
+  sha256: string;
+  roundNumber: number | null;
+  sessionId: number | null;
+  /** Start of its session (UTC), when attached to one. */
+  sessionStartsAt: string | null;
+}
+
+export interface ReportNewsLink {
+  id: number;
+  title: string;
+  outlet: string;
+  url: string;
+  /** YYYY-MM-DD */
+  publishedOn: string;
+  roundNumber: number | null;
+}
+
+export interface ResultsReport {
+  scope: 'plan' | 'round';
+  agency: LetterAgency & { address?: string; phone?: string; email?: string; website?: string };
+  /** The issuing body in running text: "Ủy ban nhân dân huyện Gò Dầu". */
+  issuerName: string;
+  plan: {
+    id: number;
+    number: string;
+    symbol: string;
+    /** YYYY-MM-DD */
+    issuedOn: string;
+    summary: string;
+    year: number;
+    requiredRounds: number;
+    /** "Kế hoạch số 95/KH-UBND ngày 06/5/2022". */
+    reference: string;
+  };
+  /** The plan's progress against its required rounds (whole plan, whatever the scope). */
+  progress: { required: number; created: number; scheduled: number; held: number };
+  /** The rounds reported on: all of the plan's, or the one of a round scope. */
+  rounds: ReportRound[];
+  coverage: {
+    rows: ReportCoverageRow[];
+    /** Target units of the plan, and of those the ones with someone at every round reported / at least one. */
+    targetUnits: number;
+    unitsAllRounds: number;
+    unitsAnyRound: number;
+  };
+  materials: ReportMaterial[];
+  newsLinks: ReportNewsLink[];
+  /** Sums over the reported sessions already held (a person at two sessions counts twice); how many sessions, and held. */
+  totals: AttendanceCounts & { sessions: number; sessionsHeld: number };
+  /** The year printed on the date line: the year of the last reported session, else the plan's. */
+  year: number;
+  /** Latest change of anything the report shows (UTC ISO): the PDF's creation date, so the file is reproducible. */
+  asOf: string;
+}
