@@ -271,6 +271,12 @@ describe('results report', () => {
     await expect(loadResultsReport(t.app.db, { roundId: 9999 })).rejects.toMatchObject({ statusCode: 404, message: expect.stringContaining('đợt tập huấn') });
   });
 
+  it('asks for the agency profile (409) before a report can be made', async () => {
+    const { plan } = await seedScenario(t.app.db);
+    await t.app.db.deleteFrom('agency').execute();
+    await expect(loadResultsReport(t.app.db, { planId: plan })).rejects.toMatchObject({ statusCode: 409, message: expect.stringContaining('thông tin cơ quan') });
+  });
+
   it('prints each unit’s counts per status and the totals, as the tables say', async () => {
     const { plan } = await seedScenario(t.app.db);
     const report = await loadResultsReport(t.app.db, { planId: plan }, { now: NOW });
@@ -315,7 +321,7 @@ describe('results report', () => {
     // Coverage from the trace: one row per plan unit, a cell per round, rounds attended out of the required 3.
     const layout = traceResultsReportLayout(report, { fonts });
     const coverage = boxes(layout, 'table-row')
-      .map((row) => row.text!.split(' | '))
+      .map((row) => row.text!.replace(/\u00a0/g, ' ').split(' | '))
       .filter((cells) => cells.length === 5 && /\/3$/.test(cells[4]!));
     const distinct = async (roundId: number, unitId: number) =>
       Number(

@@ -362,7 +362,9 @@ const bold = (text: string): RichText => [{ text, face: 'bold' }];
 
 function sessionTable(flow: ReportFlow, session: ReportSession): ReportTable {
   const counts = countColumns(session);
-  const columns = columnsWith(flow, 'Đơn vị', counts.map((c) => ({ header: c.header, width: flow.layout.countColumn })));
+  // A session still to come has one count: it gets a wider column and a fuller header.
+  const only = counts.length === 1;
+  const columns = columnsWith(flow, 'Đơn vị', counts.map((c) => ({ header: only ? 'Số người được mời' : c.header, width: flow.layout.countColumn * (only ? 2 : 1) })));
   const body = unitRows(session.units, (row, i) => [String(i), trimmed(row.unitName), ...counts.map((c) => String(row[c.key]))]);
   body.push({ cells: ['', bold('Tổng cộng'), ...counts.map((c) => bold(String(session.totals[c.key])))] });
   return new ReportTable(flow, columns, body);
@@ -514,7 +516,8 @@ export function roundDates(round: Pick<ReportRound, 'firstStart' | 'lastEnd'>): 
 /** A coverage cell: the dashboard's state, then who was invited and who came ("Đã tham dự (mời 2, dự 3)"). */
 export function coverageCellText(cell: ResultsReport['coverage']['rows'][number]['cells'][number]): string {
   if (cell.state === 'not-invited' && cell.attended === 0) return cell.stateLabel;
-  return `${cell.stateLabel} (mời ${cell.invited}, dự ${cell.attended})`;
+  // No-break spaces: the figures in brackets stay on one line, under the state when the column is narrow.
+  return `${cell.stateLabel} (mời\u00a0${cell.invited},\u00a0dự\u00a0${cell.attended})`;
 }
 
 function roundsTable(flow: ReportFlow, report: ResultsReport): ReportTable {
