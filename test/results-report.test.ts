@@ -263,6 +263,8 @@ describe('results report', () => {
     expect(round.totals).toMatchObject({ sessions: 1, invited: 4, attended: 1 });
     expect(reportFileName(round)).toBe('2022-09-15_BC-UBND_bao-cao-ket-qua_dot-2.pdf');
     expect(reportFileName(report)).toBe('2022-09-15_BC-UBND_bao-cao-ket-qua.pdf');
+    // Before round 2's session is over, the report is dated by the last session held.
+    expect(reportFileName(await loadResultsReport(t.app.db, { planId: plan }, { now: '2022-06-01T00:00:00.000Z' }))).toBe('2022-05-13_BC-UBND_bao-cao-ket-qua.pdf');
   });
 
   it('answers 404 for a plan or a round that does not exist', async () => {

@@ -302,12 +302,15 @@ async function lastChanges(db: Kysely<DB>, sessionIds: number[], planId: number)
 }
 
 /**
- * The report's file name outside the bundle, ASCII (vn-documents "File names"): the date of its last session
- * (else the plan's date), the symbol, the kind; "2022-09-15_BC-UBND_bao-cao-ket-qua.pdf", with "_dot-1" for a round.
+ * The report's file name outside the bundle, ASCII (vn-documents "File names"): the date of its last session held
+ * (else its last session, else the plan's date), the symbol, the kind; "2022-09-15_BC-UBND_bao-cao-ket-qua.pdf", with "_dot-1" for a round.
  * The number is given at signing, so none is in the name.
  */
 export function reportFileName(report: ResultsReport): string {
-  const lastSession = report.rounds.flatMap((r) => r.sessions).reduce<string | undefined>((max, s) => (!max || s.startsAt > max ? s.startsAt : max), undefined);
+  // The last session held; a report made before any is held is dated by its last session, or the plan.
+  const sessions = report.rounds.flatMap((r) => r.sessions);
+  const held = sessions.filter((s) => s.held);
+  const lastSession = (held.length ? held : sessions).reduce<string | undefined>((max, s) => (!max || s.startsAt > max ? s.startsAt : max), undefined);
   const date = toVnDate(lastSession ?? report.plan.issuedOn);
   const pad = (n: number) => String(n).padStart(2, '0');
   const round = report.scope === 'round' && report.rounds[0] ? `_dot-${report.rounds[0].number}` : '';
