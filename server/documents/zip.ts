@@ -3,8 +3,28 @@
 // another only when their turn comes, and every entry's SHA-256 and size computed on its way into the archive.
 // yazl switches to ZIP64 by itself when an entry or an offset passes 4 GB.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import zlib from 'node:zlib';
 import yazl from 'yazl';
+
+/**
+ * yazl takes each entry's CRC-32 from its own copy of buffer-crc32, plain JavaScript at about 0.5 GB/s: for a
+ * bundle of recordings that bounds the whole download. Node's zlib.crc32 gives the same numbers natively, ten
+ * times faster; yazl looks the function up at every call, so it is swapped on that module object, once, after
+ * checking both agree (`unzip -t` in the tests checks every CRC of the archives).
+ */
+function useNativeCrc32(): void {
+  const native = (zlib as { crc32?: (data: Buffer, value?: number) => number }).crc32;
+  if (typeof native !== 'function') return;
+  const require = createRequire(createRequire(import.meta.url).resolve('yazl'));
+  const crc32 = require('buffer-crc32') as { unsigned: (data: Buffer | string, previous?: number) => number };
+  const sample = Buffer.from('Hồ sơ minh chứng 0123456789', 'utf8');
+  if (crc32.unsigned(sample) !== native(sample) || crc32.unsigned(sample, 12345) !== native(sample, 12345)) return;
+  const original = crc32.unsigned;
+  crc32.unsigned = (data, previous) => (Buffer.isBuffer(data) ? native(data, previous ?? 0) : original(data, previous));
+}
+useNativeCrc32();
 
 /** Names the archive accepts: ASCII letters, digits, dot, dash, underscore; "/" between folders. */
 const SAFE_PATH = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,119}\/)*[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/;
