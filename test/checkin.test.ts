@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../server/services/audit.ts';
+import { checkIn } from '../server/services/checkin.ts';
+import { waitingCheckins } from '../server/services/checkin-recorder.ts';
 import { isoToVnParts } from '../server/services/clock.ts';
 import { createDraft, defaultLetterForm, issueLetter, revokeInvitationCode } from '../server/services/letters.ts';
 import { createPerson } from '../server/services/people.ts';
@@ -11,6 +13,11 @@ import { formatShortCode } from '../server/services/invitation-codes.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loggedInUser } from './helpers/factories.ts';
 import { Visitor, csrfFrom } from './helpers/http.ts';
+
+/** Polls until `condition` holds (never a timing assertion: the test's own timeout is the limit). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 /** A session of `minutesAgo` minutes ago (negative: in the future) lasting 3 hours, with invitees holding codes. */
 async function liveSession(t: TestApp, options: { minutesAgo?: number; names?: string[] } = {}) {
@@ -92,6 +99,62 @@ describe('check-in', () => {
     expect(await t.app.db.selectFrom('attendances').select('id').where('session_id', '=', sessionId).execute()).toHaveLength(1);
     const attempts = await t.app.db.selectFrom('checkin_attempts').select('result').where('session_id', '=', sessionId).execute();
     expect(attempts).toHaveLength(12);
+  });
+
+  /** Holds the writer while `submit` queues `count` check-ins, so they are written as one batch. */
+  async function asOneBatch<T>(count: number, submit: () => Promise<T>): Promise<T> {
+    const held = await t.app.db.startTransaction().execute();
+    const first = checkIn(t.app.db, { sessionId: 1, method: 'door', actor: CLI_ACTOR, code: 'x' }).catch(() => undefined);
+    await until(() => waitingCheckins(t.app.db) === 0);
+    const all = submit();
+    await until(() => waitingCheckins(t.app.db) === count);
+    await held.rollback().execute();
+    await first;
+    return all;
+  }
+
+  it('records a rush of many people as one batch, each once, each answered with their own card', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `Đại biểu Số ${i + 1}`);
+    const { sessionId, people, codeOf } = await liveSession(t, { names });
+    // Every person twice, plus one retry of the same request: all in one write transaction.
+    const responses = await asOneBatch(people.length * 2 + 1, () =>
+      Promise.all([
+        ...people.map((id, i) => scan(sessionId, { code: codeOf(id).token, nonce: `a-${i}` })),
+        ...people.map((id, i) => scan(sessionId, { code: codeOf(id).token, nonce: `b-${i}` })),
+        scan(sessionId, { code: codeOf(people[0]!).token, nonce: 'a-0' }),
+      ]),
+    );
+    const answers = responses.map((r) => r.json());
+    for (let i = 0; i < people.length; i++) {
+      const pair = [answers[i], answers[people.length + i]];
+      expect(pair.map((a) => a.result).sort()).toEqual(['duplicate', 'ok']);
+      expect(pair.every((a) => a.person.name === names[i])).toBe(true);
+      expect(pair.find((a) => a.result === 'duplicate').message).toMatch(/^Đã điểm danh lúc \d{2}:\d{2} \(Người dùng \d+\)\.$/);
+    }
+    expect(answers.at(-1)).toEqual(answers[0]);
+    const rows = await t.app.db.selectFrom('attendances').select('person_id').where('session_id', '=', sessionId).execute();
+    expect(rows.map((r) => r.person_id).sort((a, b) => a - b)).toEqual([...people].sort((a, b) => a - b));
+    // The attempt that held the batch back (a typed "x", no nonce) is logged too.
+    const attempts = await t.app.db.selectFrom('checkin_attempts').select('client_nonce').where('session_id', '=', sessionId).where('client_nonce', 'is not', null).execute();
+    expect(attempts).toHaveLength(people.length * 2);
+    const audits = await t.app.db.selectFrom('audit_log').select('after_json').where('action', '=', 'attendance.checkin').where('entity_id', '=', String(sessionId)).execute();
+    expect(audits).toHaveLength(people.length);
+  });
+
+  it('one bad check-in in a batch fails alone: the others are recorded', async () => {
+    const { sessionId, people, codeOf } = await liveSession(t, { names: ['Phạm Văn Dũng', 'Võ Thị Em', 'Đặng Văn Giang', 'Bùi Thị Hoa'] });
+    const actor = { userId: null, username: 'test', ip: '127.0.0.1' };
+    const outcomes = await asOneBatch(people.length + 1, () =>
+      Promise.allSettled([
+        ...people.map((id) => checkIn(t.app.db, { sessionId, method: 'door', actor, code: codeOf(id).token })),
+        // A walk-in naming a unit that does not exist: its insert breaks the shared transaction.
+        checkIn(t.app.db, { sessionId, method: 'walk-in', actor, walkIn: { fullName: 'Người Lạ', position: '', unitId: 987654, substituteFor: '' } }),
+      ]),
+    );
+    expect(outcomes.slice(0, people.length).map((o) => o.status === 'fulfilled' && o.value.result)).toEqual(people.map(() => 'ok'));
+    expect(outcomes.at(-1)!.status).toBe('rejected');
+    expect(await t.app.db.selectFrom('attendances').select('id').where('session_id', '=', sessionId).execute()).toHaveLength(people.length);
+    expect(await t.app.db.selectFrom('people').select('id').where('full_name', '=', 'Người Lạ').execute()).toHaveLength(0);
   });
 
   it('answers a retried request with the same nonce exactly as the first time, without acting twice', async () => {

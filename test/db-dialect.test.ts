@@ -357,4 +357,43 @@ describe('sqlite3 Kysely dialect', () => {
     const reopened = open();
     expect(await readCounter(reopened)).toBe(7);
   });
+
+  it('keeps prepared statements: many distinct statements, failing ones not kept, and close still works', async () => {
+    const db = open({ readers: 1 });
+    await createSchema(db);
+    // More distinct statements than the cache holds, on the writer and on the reader.
+    for (let i = 0; i < 400; i++) {
+      await db.insertInto('log').values(Array.from({ length: (i % 7) + 1 }, () => ({ marker: `m${i}` }))).execute();
+      expect(await db.selectFrom('log').select('marker').where('marker', '=', `m${i}`).limit(i + 1).execute()).toHaveLength((i % 7) + 1);
+    }
+    // A statement that does not prepare fails every time, and does not break the connection.
+    for (let i = 0; i < 2; i++) await expect(sql`select * from no_such_table`.execute(db)).rejects.toThrow(/no such table/);
+    await db.schema.createTable('no_such_table').addColumn('x', 'integer').execute();
+    expect((await sql`select * from no_such_table`.execute(db)).rows).toEqual([]);
+    // The same statement, many at once on one connection, each with its own parameters.
+    const names = await Promise.all(Array.from({ length: 50 }, (_, i) => db.selectFrom('log').select('marker').where('marker', '=', `m${i}`).executeTakeFirst()));
+    expect(names.map((n) => n?.marker)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+    await db.destroy();
+    expect(await readCounter(open())).toBe(0);
+  });
+
+  it('tells which tables a write changed, after the commit, and nothing for a rollback', async () => {
+    const changes: (string[] | null)[] = [];
+    const db = open({ onWrite: (tables) => changes.push(tables === null ? null : [...tables].sort()) });
+    await createSchema(db);
+    changes.length = 0;
+    await db.insertInto('parent').values({ name: 'p' }).execute();
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('counter').set({ value: 1 }).execute();
+      await trx.insertInto('log').values({ marker: 'x' }).execute();
+      expect(changes).toEqual([['parent']]);
+    });
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('log').execute();
+      throw new Error('changed my mind');
+    }).catch(() => undefined);
+    await db.selectFrom('log').selectAll().execute();
+    await sql`update counter set value = 2`.execute(db);
+    expect(changes).toEqual([['parent'], ['counter', 'log'], null]);
+  });
 });

@@ -2,9 +2,13 @@
 import sqlite3 from 'sqlite3';
 import {
   AbortedTransactionError,
+  AliasNode,
   CompiledQuery,
+  DeleteQueryNode,
   IdentifierNode,
   InsertQueryNode,
+  TableNode,
+  UpdateQueryNode,
   RawNode,
   SelectQueryNode,
   SqliteAdapter,
@@ -17,8 +21,10 @@ import {
   type Driver,
   type Kysely,
   type QueryCompiler,
+  type OperationNode,
   type QueryResult,
 } from 'kysely';
+import type { ChangedTables } from './table-changes.ts';
 
 /** Which pool a connection belongs to; passed to `onOpen`. */
 export type ConnectionRole = 'writer' | 'reader';
@@ -33,17 +39,21 @@ export interface SqliteDialectOptions {
   busyTimeoutMs?: number;
   /** Called once per connection after the standard pragmas, e.g. to register functions. */
   onOpen?: (connection: sqlite3.Database, role: ConnectionRole) => void | Promise<void>;
+  /** Called after a write statement or a transaction succeeded, with the tables it wrote (null: unknown). */
+  onWrite?: (tables: ChangedTables) => void;
 }
 
 // A read-only connection and how many statements are queued on it (to pick the least busy).
 interface ReaderSlot {
-  db: sqlite3.Database;
+  db: Connection;
   pending: number;
 }
 
 const DEFAULT_READERS = 2;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_STREAM_CHUNK_SIZE = 100;
+/** Prepared statements kept per connection (least recently used go first). */
+const STATEMENT_CACHE_SIZE = 300;
 
 // Raw SQL is opaque to Kysely, so we classify it by its text. Anything not clearly a plain
 // read is treated as a write, which is always safe (it only costs taking the writer lock).
@@ -110,9 +120,10 @@ export class AsyncSqliteDriver implements Driver {
   readonly #readerCount: number;
   readonly #busyTimeoutMs: number;
   readonly #onOpen: SqliteDialectOptions['onOpen'];
+  readonly onWrite: NonNullable<SqliteDialectOptions['onWrite']>;
   readonly #writeLock = new WriteLock();
   readonly #readsInFlight = new Set<Promise<unknown>>();
-  #writer: sqlite3.Database | undefined;
+  #writer: Connection | undefined;
   #readers: ReaderSlot[] = [];
   #closed = false;
 
@@ -123,6 +134,7 @@ export class AsyncSqliteDriver implements Driver {
     this.#readerCount = inMemory ? 0 : Math.max(0, options.readers ?? DEFAULT_READERS);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.#onOpen = options.onOpen;
+    this.onWrite = options.onWrite ?? (() => undefined);
   }
 
   async init(): Promise<void> {
@@ -139,8 +151,8 @@ export class AsyncSqliteDriver implements Driver {
         await this.#configure(reader, 'reader');
         readers.push(reader);
       }
-      this.#writer = writer;
-      this.#readers = readers.map((db) => ({ db, pending: 0 }));
+      this.#writer = new Connection(writer);
+      this.#readers = readers.map((db) => ({ db: new Connection(db), pending: 0 }));
     } catch (error) {
       await Promise.allSettled(opened.map(closeDatabase));
       throw error;
@@ -192,8 +204,8 @@ export class AsyncSqliteDriver implements Driver {
       this.#closed = true;
       await Promise.allSettled([...this.#readsInFlight]);
       // Readers first: the last connection to close (the writer) checkpoints and removes the WAL.
-      await Promise.all(this.#readers.map((reader) => closeDatabase(reader.db)));
-      if (this.#writer) await closeDatabase(this.#writer);
+      await Promise.all(this.#readers.map((reader) => reader.db.close()));
+      if (this.#writer) await this.#writer.close();
       this.#readers = [];
       this.#writer = undefined;
     } finally {
@@ -205,11 +217,14 @@ export class AsyncSqliteDriver implements Driver {
   /** Runs one statement on the writer, holding the lock only for that statement. */
   async runOnWriterLocked<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     await this.#writeLock.lock();
+    let result: QueryResult<R>;
     try {
-      return await executeOn<R>(this.#requireWriter(), compiledQuery);
+      result = await executeOn<R>(this.#requireWriter(), compiledQuery);
     } finally {
       this.#writeLock.unlock();
     }
+    if (!isReadOnly(compiledQuery)) this.onWrite(writtenTables(compiledQuery));
+    return result;
   }
 
   /** Runs one statement on the writer; the caller must already hold the lock (open transaction). */
@@ -245,7 +260,7 @@ export class AsyncSqliteDriver implements Driver {
     this.#writeLock.unlock();
   }
 
-  #requireWriter(): sqlite3.Database {
+  #requireWriter(): Connection {
     if (this.#closed || !this.#writer) throw new Error('sqlite dialect: driver has been destroyed');
     return this.#writer;
   }
@@ -277,6 +292,8 @@ export class SqliteCommitError extends AbortedTransactionError {
 export class AsyncSqliteConnection implements DatabaseConnection {
   readonly #driver: AsyncSqliteDriver;
   #inTransaction = false;
+  /** Tables written by the open transaction; null once a statement could have written any. */
+  #written: Set<string> | null = new Set();
 
   constructor(driver: AsyncSqliteDriver) {
     this.#driver = driver;
@@ -311,12 +328,14 @@ export class AsyncSqliteConnection implements DatabaseConnection {
       throw error;
     }
     this.#inTransaction = true;
+    this.#written = new Set();
   }
 
   async commit(): Promise<void> {
     if (!this.#inTransaction) throw new Error('sqlite dialect: commit without an open transaction');
     try {
       await this.#driver.runOnWriterHeld(CompiledQuery.raw('COMMIT'));
+      this.#driver.onWrite(this.#written);
     } catch (error) {
       // A failed COMMIT (e.g. deferred foreign key violation) leaves the transaction open; roll it back
       // here so the writer lock is always released, and tell Kysely it was aborted.
@@ -340,6 +359,13 @@ export class AsyncSqliteConnection implements DatabaseConnection {
     }
   }
 
+  #noteWrite(compiledQuery: CompiledQuery): void {
+    if (this.#written === null) return;
+    const tables = writtenTables(compiledQuery);
+    if (tables === null) this.#written = null;
+    else for (const table of tables) this.#written.add(table);
+  }
+
   #endTransaction(): void {
     this.#inTransaction = false;
     this.#driver.unlockWriter();
@@ -347,7 +373,10 @@ export class AsyncSqliteConnection implements DatabaseConnection {
 
   #execute<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // Inside a transaction this handle already owns the writer lock; everything stays on the writer.
-    if (this.#inTransaction) return this.#driver.runOnWriterHeld<R>(compiledQuery);
+    if (this.#inTransaction) {
+      if (!isReadOnly(compiledQuery)) this.#noteWrite(compiledQuery);
+      return this.#driver.runOnWriterHeld<R>(compiledQuery);
+    }
     if (isReadOnly(compiledQuery)) return this.#driver.runRead<R>(compiledQuery);
     return this.#driver.runOnWriterLocked<R>(compiledQuery);
   }
@@ -364,6 +393,16 @@ function isReadOnly({ query, sql }: CompiledQuery): boolean {
   return false;
 }
 
+/** The table a Kysely INSERT, UPDATE or DELETE writes; null for anything else (raw SQL, schema changes). */
+function writtenTables({ query }: CompiledQuery): ChangedTables {
+  let target: OperationNode | undefined;
+  if (InsertQueryNode.is(query)) target = query.into;
+  else if (UpdateQueryNode.is(query)) target = query.table;
+  else if (DeleteQueryNode.is(query)) target = query.from.froms.length === 1 ? query.from.froms[0] : undefined;
+  if (target && AliasNode.is(target)) target = target.node;
+  return target && TableNode.is(target) ? new Set([target.table.identifier.name]) : null;
+}
+
 function returnsRows({ query, sql }: CompiledQuery): boolean {
   if (SelectQueryNode.is(query)) return true;
   if (RawNode.is(query)) return RAW_RETURNS_ROWS.test(sql);
@@ -375,17 +414,114 @@ function isInsert({ query, sql }: CompiledQuery): boolean {
   return InsertQueryNode.is(query) || (RawNode.is(query) && RAW_INSERT.test(sql));
 }
 
-async function executeOn<R>(db: sqlite3.Database, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+async function executeOn<R>(connection: Connection, compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
   const parameters = [...compiledQuery.parameters];
   if (returnsRows(compiledQuery)) {
-    return { rows: await allRows<R>(db, compiledQuery.sql, parameters) };
+    return { rows: await connection.withStatement(compiledQuery.sql, (statement) => allFromStatement<R>(statement, parameters)) };
   }
-  const { changes, lastID } = await runStatement(db, compiledQuery.sql, parameters);
+  const { changes, lastID } = await connection.withStatement(compiledQuery.sql, (statement) => runOnStatement(statement, parameters));
   return {
     rows: [],
     numAffectedRows: BigInt(changes),
     ...(isInsert(compiledQuery) ? { insertId: BigInt(lastID) } : {}),
   };
+}
+
+interface CachedStatement {
+  ready: Promise<sqlite3.Statement>;
+  inUse: number;
+  evicted: boolean;
+}
+
+/**
+ * A sqlite3 connection that keeps its prepared statements: a statement prepared once runs with one trip to the
+ * thread pool, where `Database#all` would prepare, run and finalize (three trips) every time. A statement that ran
+ * to completion holds no read snapshot, so keeping it costs only memory.
+ */
+export class Connection {
+  readonly db: sqlite3.Database;
+  readonly #statements = new Map<string, CachedStatement>();
+  readonly #finalizing = new Set<Promise<void>>();
+
+  constructor(db: sqlite3.Database) {
+    this.db = db;
+  }
+
+  /** Runs `use` with the prepared statement for `sql`, preparing it on first use. */
+  async withStatement<T>(sql: string, use: (statement: sqlite3.Statement) => Promise<T>): Promise<T> {
+    let entry = this.#statements.get(sql);
+    if (entry) {
+      // Most recently used last, so eviction takes the oldest first.
+      this.#statements.delete(sql);
+      this.#statements.set(sql, entry);
+    } else {
+      entry = { ready: prepareStatement(this.db, sql), inUse: 0, evicted: false };
+      this.#statements.set(sql, entry);
+      this.#evictOldest();
+    }
+    entry.inUse++;
+    try {
+      let statement: sqlite3.Statement;
+      try {
+        statement = await entry.ready;
+      } catch (error) {
+        // A statement that does not prepare (syntax, missing table) is never kept.
+        if (this.#statements.get(sql) === entry) this.#statements.delete(sql);
+        throw error;
+      }
+      return await use(statement);
+    } finally {
+      entry.inUse--;
+      if (entry.evicted && entry.inUse === 0) this.#finalize(entry);
+    }
+  }
+
+  /** Finalizes every kept statement (SQLite refuses to close a connection with live statements), then closes. */
+  async close(): Promise<void> {
+    for (const entry of this.#statements.values()) this.#finalize(entry);
+    this.#statements.clear();
+    await Promise.all([...this.#finalizing]);
+    await closeDatabase(this.db);
+  }
+
+  #evictOldest(): void {
+    for (const [sql, entry] of this.#statements) {
+      if (this.#statements.size <= STATEMENT_CACHE_SIZE) return;
+      this.#statements.delete(sql);
+      entry.evicted = true;
+      if (entry.inUse === 0) this.#finalize(entry);
+    }
+  }
+
+  #finalize(entry: CachedStatement): void {
+    const done: Promise<void> = entry.ready.then(
+      (statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())),
+      () => undefined,
+    );
+    this.#finalizing.add(done);
+    void done.finally(() => this.#finalizing.delete(done));
+  }
+}
+
+function prepareStatement(db: sqlite3.Database, sql: string): Promise<sqlite3.Statement> {
+  return new Promise((resolve, reject) => {
+    const statement = db.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
+  });
+}
+
+function allFromStatement<R>(statement: sqlite3.Statement, parameters: unknown[]): Promise<R[]> {
+  return new Promise((resolve, reject) => {
+    statement.all<R>(parameters, (error, rows) => (error ? reject(error) : resolve(rows)));
+  });
+}
+
+function runOnStatement(statement: sqlite3.Statement, parameters: unknown[]): Promise<{ changes: number; lastID: number }> {
+  return new Promise((resolve, reject) => {
+    statement.run(parameters, function (this: sqlite3.RunResult, error: Error | null) {
+      if (error) reject(error);
+      else resolve({ changes: this.changes, lastID: this.lastID });
+    });
+  });
 }
 
 function savepointCommand(command: string, name: string): RawNode {
@@ -414,14 +550,5 @@ function closeDatabase(db: sqlite3.Database): Promise<void> {
 function allRows<R>(db: sqlite3.Database, sql: string, parameters: unknown[]): Promise<R[]> {
   return new Promise((resolve, reject) => {
     db.all<R>(sql, parameters, (error, rows) => (error ? reject(error) : resolve(rows)));
-  });
-}
-
-function runStatement(db: sqlite3.Database, sql: string, parameters: unknown[]): Promise<{ changes: number; lastID: number }> {
-  return new Promise((resolve, reject) => {
-    db.run(sql, parameters, function (this: sqlite3.RunResult, error: Error | null) {
-      if (error) reject(error);
-      else resolve({ changes: this.changes, lastID: this.lastID });
-    });
   });
 }

@@ -5,9 +5,10 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySession from '@fastify/session';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { cachedReadsOf, type CachedReads } from '../db/cached-reads.ts';
 import { deleteExpiredSessions, deleteSession, findSession, upsertSession } from '../db/queries/auth-sessions.ts';
-import type { DB } from '../db/types.ts';
+import type { AuthSessionsTable, DB } from '../db/types.ts';
 import { nowIso } from '../services/clock.ts';
 
 export interface Flash {
@@ -40,10 +41,15 @@ type Callback = (error?: unknown, session?: unknown) => void;
 
 // The store interface @fastify/session expects (express-session compatible, callback style).
 class DatabaseSessionStore {
+  // Every request of a logged-in user reads its session: remembered for a second, forgotten on any write to it.
+  readonly #sessions: CachedReads<string, Selectable<AuthSessionsTable> | undefined>;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.#sessions = cachedReadsOf(db, 'auth_sessions', { tables: ['auth_sessions'], ttlMs: 1000, maxEntries: 10_000 }, (idHash: string) => findSession(db, idHash));
+  }
 
   set(sessionId: string, session: { userId?: number; cookie?: { expires?: Date | string | null } }, callback: Callback): void {
     const now = Date.now();
@@ -59,7 +65,7 @@ class DatabaseSessionStore {
   }
 
   get(sessionId: string, callback: Callback): void {
-    findSession(this.db, hashSessionId(sessionId)).then((row) => {
+    this.#sessions.get(hashSessionId(sessionId)).then((row) => {
       if (!row) return callback(null, null);
       if (row.expires_at <= nowIso()) {
         return deleteSession(this.db, row.id_hash).then(() => callback(null, null), callback);

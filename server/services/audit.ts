@@ -1,6 +1,6 @@
 // The audit log: every change to accounts, profile, attendance, letters and files is recorded here.
 import type { Kysely, Transaction } from 'kysely';
-import { insertAuditEntry, listAuditEntityTypes, listAuditEntries } from '../db/queries/audit-log.ts';
+import { insertAuditEntries, insertAuditEntry, listAuditEntityTypes, listAuditEntries } from '../db/queries/audit-log.ts';
 import type { DB } from '../db/types.ts';
 import { formatDateTime, nowIso } from './clock.ts';
 import { ROLE_LABELS, isRole } from './roles.ts';
@@ -24,7 +24,16 @@ export interface AuditChange {
 
 /** Appends one entry; call it inside the same transaction as the change it describes. */
 export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: Actor, change: AuditChange): Promise<void> {
-  await insertAuditEntry(db, {
+  await insertAuditEntry(db, auditRow(actor, change));
+}
+
+/** Records several changes in one statement, each with its own actor, in the order given. */
+export async function recordAudits(db: Kysely<DB> | Transaction<DB>, changes: { actor: Actor; change: AuditChange }[]): Promise<void> {
+  await insertAuditEntries(db, changes.map(({ actor, change }) => auditRow(actor, change)));
+}
+
+function auditRow(actor: Actor, change: AuditChange) {
+  return {
     at: nowIso(),
     user_id: actor.userId,
     username: actor.username,
@@ -34,7 +43,7 @@ export async function recordAudit(db: Kysely<DB> | Transaction<DB>, actor: Actor
     entity_id: change.entityId == null ? null : String(change.entityId),
     before_json: change.before === undefined ? null : JSON.stringify(change.before),
     after_json: change.after === undefined ? null : JSON.stringify(change.after),
-  });
+  };
 }
 
 const ACTION_LABELS: Record<string, string> = {

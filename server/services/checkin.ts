@@ -1,53 +1,16 @@
 // Check-in (điểm danh): one rule for the door scanner, the room code, the desk and walk-ins. Every attempt is
 // logged; a person is recorded once per session however many scans arrive; a retried request gets its first answer.
 import type { Kysely, Transaction } from 'kysely';
-import type { AttendanceStatus, CheckinMethod, DB } from '../db/types.ts';
+import { cachedReadsOf } from '../db/cached-reads.ts';
+import type { DB } from '../db/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { ATTENDANCE_STATUS_LABELS, ATTENDED, hhmm, personCard, submitCheckin, type CheckinRequest, type CheckinResult, type PersonCard, type Resolved, type SessionRow } from './checkin-recorder.ts';
 import { isoToVnParts, nowIso } from './clock.ts';
-import { findCodeByShortCode, findCodeByToken, isWellFormedToken, normalizeShortCode } from './invitation-codes.ts';
-import { cleanText, searchKey, searchTokens, phoneDigits } from './text.ts';
+import { findCodeWithHolder, isWellFormedToken, normalizeShortCode } from './invitation-codes.ts';
+import { cleanText } from './text.ts';
 
-export const ATTENDANCE_STATUS_LABELS: Record<AttendanceStatus, string> = {
-  present: 'Có mặt',
-  late: 'Đến muộn',
-  excused: 'Vắng có phép',
-  absent: 'Vắng',
-  substitute: 'Đi thay',
-};
-
-const ATTENDED: readonly AttendanceStatus[] = ['present', 'late', 'substitute'];
-
-export interface PersonCard {
-  personId: number;
-  name: string;
-  position: string;
-  unit: string;
-}
-
-export type CheckinResult =
-  | { result: 'ok'; status: AttendanceStatus; statusLabel: string; at: string; person: PersonCard; needsReview: boolean }
-  | { result: 'duplicate'; person: PersonCard; firstAt: string; firstBy: string; message: string }
-  | { result: 'refused'; reason: RefusalReason; message: string; person?: PersonCard };
-
-export type RefusalReason = 'unknown' | 'revoked' | 'replaced' | 'other-session' | 'not-open' | 'closed' | 'not-invited';
-
-export interface CheckinRequest {
-  sessionId: number;
-  method: CheckinMethod;
-  actor: Actor;
-  device?: string;
-  /** What was scanned or typed: the personal link, its token, or the 9-character code. */
-  code?: string;
-  /** The desk picks a person directly. */
-  personId?: number;
-  /** A walk-in or self-declared substitute registering in the room. */
-  walkIn?: { fullName: string; position: string; unitId: number; substituteFor: string };
-  /** Same nonce, same answer: a retried request never acts twice. */
-  nonce?: string;
-}
-
-const hhmm = (iso: string) => isoToVnParts(iso).time;
+export { ATTENDANCE_STATUS_LABELS, type CheckinRequest, type CheckinResult, type PersonCard, type RefusalReason } from './checkin-recorder.ts';
 
 /** The token inside a scanned personal link ("https://…/i/<token>"), the token itself, or a typed short code. */
 function parseCode(raw: string): { token?: string; shortCode?: string } {
@@ -59,13 +22,11 @@ function parseCode(raw: string): { token?: string; shortCode?: string } {
   return shortCode ? { shortCode } : {};
 }
 
-async function sessionRow(trx: Transaction<DB>, id: number) {
+async function sessionRow(trx: Transaction<DB>, id: number): Promise<SessionRow> {
   const row = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
   return row;
 }
-
-type SessionRow = Awaited<ReturnType<typeof sessionRow>>;
 
 /** Check-in is open from N minutes before the start until the end, unless staff closed or cancelled the session. */
 export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' | 'checkin_opens_minutes' | 'status'>, at = Date.now()) {
@@ -77,65 +38,23 @@ export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' 
   return { open: true as const, opens, ends };
 }
 
-async function personCard(trx: Kysely<DB> | Transaction<DB>, personId: number): Promise<PersonCard> {
-  const row = await trx
-    .selectFrom('people')
-    .innerJoin('units', 'units.id', 'people.unit_id')
-    .select(['people.id', 'people.full_name', 'people.position', 'units.name'])
-    .where('people.id', '=', personId)
-    .executeTakeFirstOrThrow();
-  return { personId: row.id, name: row.full_name, position: row.position, unit: row.name };
-}
-
-async function whoRecorded(trx: Transaction<DB>, userId: number | null, method: string): Promise<string> {
-  if (userId) {
-    const user = await trx.selectFrom('users').select('full_name').where('id', '=', userId).executeTakeFirst();
-    if (user) return user.full_name;
-  }
-  return method === 'room' || method === 'walk-in' ? 'tự điểm danh bằng mã phòng' : 'hệ thống';
+/** The session's row, read once a second at most during a rush; closing or editing it is seen at once. */
+function findSessionForCheckin(db: Kysely<DB>, sessionId: number): Promise<SessionRow | undefined> {
+  return cachedReadsOf(db, 'checkin_session', { tables: ['sessions'], ttlMs: 1000, maxEntries: 1000 }, (id: number) =>
+    db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+  ).get(sessionId);
 }
 
 /** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
 export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<CheckinResult> {
   const nonce = request.nonce?.trim().slice(0, 100) || null;
-  const storedAnswer = async () => {
-    if (!nonce) return undefined;
-    const earlier = await db.selectFrom('checkin_attempts').select('response_json').where('session_id', '=', request.sessionId).where('client_nonce', '=', nonce).executeTakeFirst();
-    return earlier ? (JSON.parse(earlier.response_json) as CheckinResult) : undefined;
-  };
-  const earlier = await storedAnswer();
-  if (earlier) return earlier;
-  // Everything that only reads runs first, on the read connections: the single writer is held only for the
-  // few statements that record the outcome (check-ins queue behind one another there).
-  const session = await db.selectFrom('sessions').selectAll().where('id', '=', request.sessionId).executeTakeFirst();
+  // Everything that only reads runs first, on the read connections; the writer then records whole batches of
+  // check-ins (and answers a repeated nonce with its first answer) in one transaction each.
+  const session = await findSessionForCheckin(db, request.sessionId);
   if (!session) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
   const resolved = await resolve(db, session, request);
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const outcome = 'result' in resolved ? resolved : await record(trx, session, request, resolved);
-      await trx
-        .insertInto('checkin_attempts')
-        .values({
-          session_id: session.id, at: nowIso(), user_id: request.actor.userId, method: request.method, ip: request.actor.ip,
-          device: (request.device ?? '').slice(0, 200), input: (request.code ?? (request.personId ? `#${request.personId}` : request.walkIn?.fullName ?? '')).slice(0, 200),
-          result: outcome.result, reason: outcome.result === 'refused' ? outcome.reason : '', person_id: 'person' in outcome && outcome.person ? outcome.person.personId : null,
-          client_nonce: nonce, response_json: JSON.stringify(outcome),
-        })
-        .execute();
-      return outcome;
-    });
-  } catch (error) {
-    // The same nonce arrived twice at once: the other request recorded first; its answer is this one's too,
-    // and this transaction (with anything it recorded) was rolled back.
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT' || (error as { cause?: { code?: string } }).cause?.code === 'SQLITE_CONSTRAINT') {
-      const stored = await storedAnswer();
-      if (stored) return stored;
-    }
-    throw error;
-  }
+  return submitCheckin(db, { session, request, resolved, nonce });
 }
-
-type Resolved = CheckinResult | { personId?: number; invitationId: number | null; person?: PersonCard };
 
 /** Who is checking in and whether they may, from reads only: a final refusal, or the person to record. */
 async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequest): Promise<Resolved> {
@@ -143,9 +62,9 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
   let invitationId: number | null = null;
   if (request.code !== undefined) {
     const parsed = parseCode(request.code);
-    const code = parsed.token ? await findCodeByToken(db, parsed.token) : parsed.shortCode ? await findCodeByShortCode(db, parsed.shortCode) : undefined;
+    const code = parsed.token ? await findCodeWithHolder(db, { token: parsed.token }) : parsed.shortCode ? await findCodeWithHolder(db, { shortCode: parsed.shortCode }) : undefined;
     if (!code) return { result: 'refused', reason: 'unknown', message: 'Mã không hợp lệ: không có giấy mời nào với mã này.' };
-    const person = await personCard(db, code.personId);
+    const person: PersonCard = { personId: code.personId, name: code.fullName, position: code.position, unit: code.unitName };
     if (code.status === 'replaced') return { result: 'refused', reason: 'replaced', message: 'Mã đã được thay bằng giấy mời mới hoặc đã có người đi thay.', person };
     if (code.status === 'revoked') return { result: 'refused', reason: 'revoked', message: 'Mã giấy mời đã bị thu hồi.', person };
     if (code.sessionId !== session.id) {
@@ -178,64 +97,6 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
   }
   if (!personId && !request.walkIn) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
   return { personId, invitationId };
-}
-
-/** Inside the write transaction: a walk-in's person record, then the attendance, unless one is already there. */
-async function record(trx: Transaction<DB>, session: SessionRow, request: CheckinRequest, resolved: { personId?: number; invitationId: number | null; person?: PersonCard }): Promise<CheckinResult> {
-  let personId = resolved.personId;
-  let needsReview = false;
-  let substituteFor = '';
-  if (request.walkIn) {
-    const walkIn = request.walkIn;
-    const fullName = cleanText(walkIn.fullName);
-    // The same name in the same unit is the same person: reuse, so a second registration is a duplicate.
-    const existing = await trx.selectFrom('people').select('id').where('full_name_search', '=', searchKey(fullName)).where('unit_id', '=', walkIn.unitId).executeTakeFirst();
-    if (existing) personId = existing.id;
-    else {
-      const now = nowIso();
-      const row = await trx
-        .insertInto('people')
-        .values({ full_name: fullName, full_name_search: searchKey(fullName), position: cleanText(walkIn.position), unit_id: walkIn.unitId, phone: '', phone_digits: phoneDigits(''), email: '', notes: 'Đăng ký tại chỗ', created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      personId = row.id;
-      const tokens = searchTokens(fullName);
-      if (tokens.length) await trx.insertInto('person_name_tokens').values(tokens.map((token) => ({ token, person_id: row.id }))).execute();
-    }
-    needsReview = true;
-    substituteFor = cleanText(walkIn.substituteFor);
-  }
-  if (!personId) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
-  // The card read before the transaction serves, except for a walk-in created just now.
-  const person = resolved.person && resolved.person.personId === personId ? resolved.person : await personCard(trx, personId);
-  // Read again under the write lock: of two scans arriving together, exactly one records.
-  const existing = await trx.selectFrom('attendances').selectAll().where('session_id', '=', session.id).where('person_id', '=', personId).executeTakeFirst();
-  if (existing && ATTENDED.includes(existing.status)) {
-    const firstAt = hhmm(existing.checked_in_at ?? existing.created_at);
-    const firstBy = await whoRecorded(trx, existing.recorded_by, existing.method);
-    return { result: 'duplicate', person, firstAt, firstBy, message: `Đã điểm danh lúc ${firstAt} (${firstBy}).` };
-  }
-  const now = nowIso();
-  const late = Date.now() > new Date(session.starts_at).getTime() + session.late_after_minutes * 60_000;
-  const status: AttendanceStatus = substituteFor ? 'substitute' : late ? 'late' : 'present';
-  const values = {
-    status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: resolved.invitationId,
-    needs_review: needsReview ? 1 : 0, substitute_for: substituteFor, updated_at: now,
-  };
-  if (existing) {
-    // Marked excused or absent earlier, and here after all.
-    await trx.updateTable('attendances').set(values).where('id', '=', existing.id).execute();
-  } else {
-    await trx.insertInto('attendances').values({ ...values, session_id: session.id, person_id: personId, created_at: now }).execute();
-  }
-  await recordAudit(trx, request.actor, {
-    action: 'attendance.checkin',
-    entityType: 'session',
-    entityId: session.id,
-    before: existing ? { person: person.name, status: existing.status } : undefined,
-    after: { person: person.name, status, method: request.method, needsReview },
-  });
-  return { result: 'ok', status, statusLabel: ATTENDANCE_STATUS_LABELS[status], at: hhmm(now), person, needsReview };
 }
 
 /** Excused absence (vắng có phép): a reason is required. */

@@ -101,6 +101,15 @@ export function findCodeByShortCode(db: Executor, shortCode: string): Promise<Co
   return selectCodes(db).where('invitation_tokens.short_code', '=', shortCode).executeTakeFirst();
 }
 
+/** A scanned or typed code with its holder's name, position and unit, in one read (the door's hot path). */
+export function findCodeWithHolder(db: Executor, by: { token: string } | { shortCode: string }) {
+  const query = selectCodes(db)
+    .innerJoin('people', 'people.id', 'invitations.person_id')
+    .innerJoin('units', 'units.id', 'people.unit_id')
+    .select(['people.full_name as fullName', 'people.position', 'units.name as unitName']);
+  return ('token' in by ? query.where('invitation_tokens.token', '=', by.token) : query.where('invitation_tokens.short_code', '=', by.shortCode)).executeTakeFirst();
+}
+
 /** The active code of each of these invitations. */
 export async function findActiveCodes(db: Executor, invitationIds: number[]): Promise<Map<number, CodeRow>> {
   if (invitationIds.length === 0) return new Map();

@@ -1,5 +1,6 @@
 // Sessions (buổi tập huấn): when and where a round meets, who is invited, and the clashes worth a warning.
 import type { Kysely, Transaction } from 'kysely';
+import { cachedReadsOf } from '../db/cached-reads.ts';
 import { findUnitsByIds, unitKindRank } from '../db/queries/units.ts';
 import type { DB, InvitationStatus, SessionStatus } from '../db/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -446,5 +447,9 @@ export async function setSessionStaff(db: Kysely<DB>, actor: Actor, sessionId: n
 export async function mayRunCheckin(db: Kysely<DB> | Transaction<DB>, user: { id: number; roles: readonly string[] }, sessionId: number): Promise<boolean> {
   if (user.roles.includes('organizer')) return true;
   if (!user.roles.includes('checkin')) return false;
-  return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', user.id).executeTakeFirst());
+  // Asked on every scan: remembered for a second, forgotten at once when assignments change.
+  return cachedReadsOf(db, 'session_staff', { tables: ['session_staff'], ttlMs: 1000, maxEntries: 10_000 }, async (key: string) => {
+    const [userId, staffedSessionId] = key.split(' ').map(Number) as [number, number];
+    return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', staffedSessionId).where('user_id', '=', userId).executeTakeFirst());
+  }).get(`${user.id} ${sessionId}`);
 }

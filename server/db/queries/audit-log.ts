@@ -9,6 +9,11 @@ export async function insertAuditEntry(db: Executor, entry: Insertable<AuditLogT
   await db.insertInto('audit_log').values(entry).execute();
 }
 
+/** Several entries in one statement (a batch of check-ins), in the order given. */
+export async function insertAuditEntries(db: Executor, entries: Insertable<AuditLogTable>[]): Promise<void> {
+  if (entries.length > 0) await db.insertInto('audit_log').values(entries).execute();
+}
+
 export interface AuditFilter {
   entityType?: string;
   username?: string;

@@ -1,0 +1,59 @@
+// Short-lived memo of hot reads (who is logged in, a session's row) so a rush of requests does not repeat them.
+// Entries are forgotten at once when this process writes a table they come from, and after `ttlMs` in any case:
+// that bound is how stale another app instance's write can be seen here.
+import type { Kysely, Transaction } from 'kysely';
+import { tableChangesOf } from './table-changes.ts';
+import type { DB } from './types.ts';
+
+export interface CachedReads<K, V> {
+  get(key: K): Promise<V>;
+  /** Stops listening to table changes (the app is closing). */
+  close(): void;
+}
+
+interface Entry<V> {
+  value: Promise<V>;
+  expiresAt: number;
+}
+
+/** Memoizes `load(key)` for up to `ttlMs`; without a change feed for `db` (not opened by openDatabase) it never caches. */
+export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: { tables: readonly (keyof DB)[]; ttlMs: number; maxEntries: number }, load: (key: K) => Promise<V>): CachedReads<K, V> {
+  const changes = tableChangesOf(db);
+  if (!changes) return { get: load, close: () => undefined };
+  const entries = new Map<K, Entry<V>>();
+  const watched = new Set<string>(options.tables as readonly string[]);
+  const unsubscribe = changes.subscribe((tables) => {
+    if (tables === null || [...tables].some((table) => watched.has(table))) entries.clear();
+  });
+  return {
+    get(key) {
+      const now = Date.now();
+      const hit = entries.get(key);
+      if (hit && hit.expiresAt > now) return hit.value;
+      if (entries.size >= options.maxEntries) entries.clear();
+      const value = load(key);
+      const entry = { value, expiresAt: now + options.ttlMs };
+      entries.set(key, entry);
+      // A failed read is not remembered.
+      value.catch(() => {
+        if (entries.get(key) === entry) entries.delete(key);
+      });
+      return value;
+    },
+    close() {
+      unsubscribe();
+      entries.clear();
+    },
+  };
+}
+
+const perDatabase = new WeakMap<Kysely<DB> | Transaction<DB>, Map<string, CachedReads<unknown, unknown>>>();
+
+/** The memo named `name` of this database, made on first use (for services, which receive only `db`). */
+export function cachedReadsOf<K, V>(db: Kysely<DB> | Transaction<DB>, name: string, options: { tables: readonly (keyof DB)[]; ttlMs: number; maxEntries: number }, load: (key: K) => Promise<V>): CachedReads<K, V> {
+  let memos = perDatabase.get(db);
+  if (!memos) perDatabase.set(db, (memos = new Map()));
+  let memo = memos.get(name) as CachedReads<K, V> | undefined;
+  if (!memo) memos.set(name, (memo = cachedReads(db, options, load) as CachedReads<unknown, unknown> as CachedReads<K, V>));
+  return memo;
+}
