@@ -1,14 +1,13 @@
 // Hostile files made safe: streamed to disk with a size limit and a SHA-256 on the way, names cleaned, type read
-// from the content, photos measured and thumbnailed. Nothing here holds a whole file in memory.
+// from the content, photos measured and thumbnailed. Nothing here holds a whole file in memory. The image
+// libraries load with the first photo, not at start: a server that only moves recordings stays small.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import exifr from 'exifr';
 import { fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
 import type { MaterialKind } from '../db/types.ts';
 import { HttpError, ValidationError } from '../errors.ts';
 
@@ -201,6 +200,7 @@ function exifTimeToIso(value: unknown, offset: unknown): string | null {
 export async function readPhotoInfo(file: string): Promise<PhotoInfo> {
   let capturedAt: string | null = null;
   try {
+    const { default: exifr } = await import('exifr');
     const tags = (await exifr.parse(file, { pick: ['DateTimeOriginal', 'CreateDate', 'OffsetTimeOriginal'], reviveValues: false })) as
       | Record<string, unknown>
       | undefined;
@@ -209,6 +209,7 @@ export async function readPhotoInfo(file: string): Promise<PhotoInfo> {
     // No readable EXIF: the capture time stays unknown.
   }
   try {
+    const { default: sharp } = await import('sharp');
     const meta = await sharp(file).metadata();
     const turned = (meta.orientation ?? 1) >= 5;
     return { capturedAt, width: (turned ? meta.height : meta.width) ?? null, height: (turned ? meta.width : meta.height) ?? null };
@@ -220,6 +221,7 @@ export async function readPhotoInfo(file: string): Promise<PhotoInfo> {
 /** A 480 px WebP thumbnail upright by the EXIF orientation; false when the image cannot be decoded here. */
 export async function writeThumbnail(source: string, target: string): Promise<boolean> {
   try {
+    const { default: sharp } = await import('sharp');
     await sharp(source, { limitInputPixels: 100_000_000 }).rotate().resize(480, 480, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 72 }).toFile(target);
     return true;
   } catch {
