@@ -7,7 +7,8 @@ import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loginAs } from './helpers/factories.ts';
 import type { Visitor } from './helpers/http.ts';
-import { addMaterial, pseudoRandomBytes, sha256Hex, unzipTest } from './helpers/bundle.ts';
+import { addMaterial, pseudoRandomBytes, sha256Hex, unzipTest, zipEntries } from './helpers/bundle.ts';
+import { BUNDLE_FOLDERS } from '../server/services/evidence-bundle.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'tap-huan-reports-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -172,5 +173,33 @@ describe('reports page and downloads', () => {
     const file = path.join(work, 'streamed.zip');
     writeFileSync(file, bytes);
     expect(execFileSync('unzip', ['-t', file], { encoding: 'utf8' })).toContain('No errors detected');
+  });
+
+  it('right after `demo` (with its files), a reporter downloads round 1 with its folders filled from the reports page', async () => {
+    const fresh = await buildApp({ LOGIN_MAX_PER_IP: '100' });
+    try {
+      await loadDemoData(fresh.app.db, { storage: fresh.app.storage });
+      const round1 = (await fresh.app.db.selectFrom('rounds').select('id').where('number', '=', 1).executeTakeFirstOrThrow()).id;
+      const reporter = await loginAs(fresh.app, 'baocao', DEMO_PASSWORD);
+      const home = await reporter.get('/');
+      expect(home.body).toContain('href="/reports"');
+      const page = await reporter.get('/reports');
+      const link = `/reports/rounds/${round1}/bundle.zip`;
+      const shown = shownChecksum(page.body, link);
+      const download = await reporter.get(link);
+      expect(download.statusCode).toBe(200);
+      expect(sha256Hex(download.rawPayload)).toBe(shown);
+      const file = path.join(work, 'demo-round-1.zip');
+      writeFileSync(file, download.rawPayload);
+      expect(unzipTest(file)).toContain('No errors detected');
+      const names = zipEntries(file).map((e) => e.name);
+      const filled = (folder: string) => names.filter((n) => n.startsWith(`${folder}/`) && !n.endsWith('/')).length;
+      // The demo uploads no plan document: its folder is there, empty ("if uploaded"); every other one holds files.
+      expect(names).toContain(`${BUNDLE_FOLDERS.plan}/`);
+      for (const folder of Object.values(BUNDLE_FOLDERS).filter((f) => f !== BUNDLE_FOLDERS.plan)) expect(filled(folder), folder).toBeGreaterThan(0);
+      expect(filled(BUNDLE_FOLDERS.media)).toBe(5);
+    } finally {
+      await fresh.close();
+    }
   });
 });
