@@ -30,7 +30,7 @@ describe('CLI: list and bundle', () => {
     expect(run.stdout).toContain(`npm run cli -- bundle --plan ${ids.planId} --out`);
   });
 
-  it('writes the same bytes the reports page serves, for a round and for the plan', async () => {
+  it('writes the same bytes the reports page serves, for a round and for the plan', { timeout: 120_000 }, async () => {
     const reporter = await loginAs(t.app, 'baocao', DEMO_PASSWORD);
     for (const [flag, id, url] of [['--round', ids.round1, `/reports/rounds/${ids.round1}/bundle.zip`], ['--plan', ids.planId, `/reports/plans/${ids.planId}/bundle.zip`]] as const) {
       const out = path.join(t.dataDir, `cli-${flag.slice(2)}.zip`);
@@ -48,7 +48,7 @@ describe('CLI: list and bundle', () => {
     expect(page.body).toContain(sha256Hex(readFileSync(path.join(t.dataDir, 'cli-round.zip'))));
   });
 
-  it('never overwrites a file, and refuses bad or unknown ids and missing options with a message and a non-zero exit', async () => {
+  it('never overwrites a file, and refuses bad or unknown ids and missing options with a message and a non-zero exit', { timeout: 180_000 }, async () => {
     const existing = path.join(t.dataDir, 'co-san.zip');
     writeFileSync(existing, 'giữ nguyên');
     const overwrite = await cli('bundle', '--round', String(ids.round1), '--out', existing);
@@ -73,7 +73,7 @@ describe('CLI: list and bundle', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
-  it('leaves no file behind when a stored file turns out damaged', async () => {
+  it('leaves no file behind when a stored file turns out damaged', { timeout: 60_000 }, async () => {
     const video = await t.app.db.selectFrom('materials').select('storage_key').executeTakeFirstOrThrow();
     const file = t.app.storage.pathOf(video.storage_key);
     const bytes = readFileSync(file);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../server/services/demo.ts';
 import {
-  BUNDLE_FOLDERS, BundleIntegrityError, MANIFEST_PATH, REPORT_PATH, SUMS_PATH, openBundle, prepareBundle, streamBundle, type ManifestFile,
+  BUNDLE_FOLDERS, BundleIntegrityError, MANIFEST_PATH, REPORT_PATH, SUMS_PATH, computeBundleDigest, describeBundle, openBundle, prepareBundle, streamBundle,
+  type ManifestFile,
 } from '../server/services/evidence-bundle.ts';
 import { archiveTimestamp, fixZipTimestamps } from '../server/documents/zip.ts';
 import { runCli } from './helpers/processes.ts';
@@ -134,7 +135,7 @@ describe('evidence bundle', () => {
     expect(html).toContain('=Tin &quot;đặc biệt&quot;');
   });
 
-  it('gives the same bytes for the same data, built twice and in other time zones (CLI)', async () => {
+  it('gives the same bytes for the same data, built twice and in other time zones (CLI)', { timeout: 120_000 }, async () => {
     const ids = await demoWithEvidence(t);
     const first = await bundleBytes(t, { planId: ids.planId });
     await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -211,6 +212,22 @@ describe('evidence bundle', () => {
     const complete = streamBundle(await prepareBundle(t.app.db, t.app.storage, { roundId: ids.round1 }));
     complete.stream.resume();
     await complete.done;
+  });
+
+  it('keeps the checksum per input fingerprint: a large bundle waits for its first build, a change of data asks for a new one', async () => {
+    const ids = await demoWithEvidence(t);
+    const scope = { roundId: ids.round1 };
+    const waiting = await describeBundle(t.app.db, t.app.storage, scope, { inlineLimitBytes: 1000 });
+    expect(waiting).toMatchObject({ sha256: null, bytes: null, pending: true, error: null, fileName: '2022-05-13_Ho-so-minh-chung_KH-UBND_Dot-1.zip' });
+    const built = await computeBundleDigest(t.app.db, t.app.storage, scope);
+    expect(await describeBundle(t.app.db, t.app.storage, scope, { inlineLimitBytes: 1000 })).toMatchObject({ sha256: built.sha256, bytes: built.bytes, pending: false });
+    expect(sha256Hex(await bundleBytes(t, scope))).toBe(built.sha256);
+    // An attendance corrected after the fact is new data: the stored checksum no longer applies.
+    await t.app.db.updateTable('attendances').set({ reason: 'Ốm', updated_at: '2022-05-20T01:00:00.000Z' }).where('status', '=', 'excused').execute();
+    expect(await describeBundle(t.app.db, t.app.storage, scope, { inlineLimitBytes: 1000 })).toMatchObject({ sha256: null, pending: true });
+    const rebuilt = await describeBundle(t.app.db, t.app.storage, scope);
+    expect(rebuilt.sha256).not.toBe(built.sha256);
+    expect(rebuilt.sha256).toBe(sha256Hex(await bundleBytes(t, scope)));
   });
 });
 

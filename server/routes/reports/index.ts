@@ -5,7 +5,7 @@ import type { Role } from '../../db/types.ts';
 import { IdParams } from '../access.ts';
 import { renderResultsReportPdf } from '../../documents/nd30/results-report.ts';
 import { findBundleDigest } from '../../db/queries/bundle.ts';
-import { openBundle, recordBundleDigest, type BundleScope } from '../../services/evidence-bundle.ts';
+import { BundleIntegrityError, prepareBundle, recordBundleDigest, streamBundle, type BundleScope } from '../../services/evidence-bundle.ts';
 import { listReportsOverview } from '../../services/reports.ts';
 import { loadResultsReport, reportFileName } from '../../services/results-report.ts';
 
@@ -31,22 +31,24 @@ export default async function reportRoutes(app: FastifyInstance) {
   });
 
   async function sendBundle(request: { method: string; log: FastifyInstance['log'] }, reply: FastifyReply, scope: BundleScope) {
-    // Everything that can refuse (a missing plan or round, a damaged file) does so before the first byte.
-    const bundle = await openBundle(app.db, app.storage, scope, options());
-    attachment(reply, bundle.fileName, 'application/zip');
-    if (request.method === 'HEAD') {
-      bundle.stream.destroy();
-      return reply.send();
-    }
-    const stored = await findBundleDigest(app.db, bundle.scope);
+    // Everything that can refuse (a missing plan or round, a missing or resized file) does so before the first byte.
+    const prepared = await prepareBundle(app.db, app.storage, scope, options());
+    attachment(reply, prepared.fileName, 'application/zip');
+    if (request.method === 'HEAD') return reply.send();
+    const stored = await findBundleDigest(app.db, prepared.scope);
+    const bundle = streamBundle(prepared);
     bundle.done.then(
       async (result) => {
-        if (stored && stored.fingerprint === bundle.fingerprint && stored.sha256 !== result.sha256) {
-          request.log.warn({ scope: bundle.scope, stored: stored.sha256, served: result.sha256 }, 'evidence bundle differs from its stored checksum for the same inputs');
+        if (stored && stored.fingerprint === prepared.fingerprint && stored.sha256 !== result.sha256) {
+          request.log.warn({ scope: prepared.scope, stored: stored.sha256, served: result.sha256 }, 'evidence bundle differs from its stored checksum for the same inputs');
         }
-        await recordBundleDigest(app.db, bundle, result, options());
+        await recordBundleDigest(app.db, prepared, result, options());
       },
-      (error: Error) => request.log.error({ err: error, scope: bundle.scope }, 'evidence bundle stopped before its end'),
+      (error: Error) => {
+        // A damaged file is the server's problem; a reader who went away is not.
+        if (error instanceof BundleIntegrityError) request.log.error({ err: error, scope: prepared.scope }, 'evidence bundle stopped: a stored file does not match its checksum');
+        else request.log.info({ msg: error.message, scope: prepared.scope }, 'evidence bundle download ended early');
+      },
     ).catch((error: Error) => request.log.error({ err: error }, 'evidence bundle checksum not recorded'));
     return reply.send(bundle.stream);
   }
