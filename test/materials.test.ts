@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { recoverStagedFiles } from '../server/services/materials.ts';
 import { contentDisposition, parseRange } from '../server/routes/materials/file-response.ts';
-import { cleanOriginalName } from '../server/services/uploads.ts';
+import { cleanOriginalName, uploadLimitsFrom } from '../server/services/uploads.ts';
+import { loadConfig } from '../server/config.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loggedInUser, loginAs } from './helpers/factories.ts';
 import { Visitor, csrfFrom } from './helpers/http.ts';
@@ -346,5 +347,15 @@ describe('demo materials', () => {
     const gallery = await reporter.get(`/sessions/${sessionId}/gallery`);
     expect(gallery.body).toContain('<video controls');
     expect(gallery.body).toContain('chụp lúc 12/05/2022 07:41');
+  });
+});
+
+describe('upload settings', () => {
+  it('reads per-kind limits and the expiry of abandoned uploads, refusing nonsense with the variable’s name', () => {
+    const config = loadConfig({ UPLOAD_MAX_FILE_MB: '10', UPLOAD_MAX_PHOTO_MB: '5', UPLOAD_MAX_VIDEO_MB: '2048', UPLOAD_EXPIRY_HOURS: '48' });
+    expect(uploadLimitsFrom(config)).toEqual({ document: 10 * 1024 * 1024, plan: 10 * 1024 * 1024, photo: 5 * 1024 * 1024, video: 2048 * 1024 * 1024 });
+    expect(config.uploadExpiryHours).toBe(48);
+    expect(() => loadConfig({ UPLOAD_EXPIRY_HOURS: '0' })).toThrow(/biến môi trường UPLOAD_EXPIRY_HOURS phải là số giờ từ 1 đến 720/);
+    expect(() => loadConfig({ UPLOAD_MAX_PHOTO_MB: 'nhiều' })).toThrow(/biến môi trường UPLOAD_MAX_PHOTO_MB /);
   });
 });
