@@ -260,6 +260,7 @@ if (!enoughDisk) console.warn(`ZIP64 test skipped: ${(freeBytes / 1024 ** 3).toF
 describe.skipIf(!enoughDisk)('evidence bundle over 4 GB', () => {
   it('writes a recording over 4 GB as a valid ZIP64 archive', { timeout: 600_000 }, async () => {
     const t = await buildApp();
+    const out = path.join(work, 'zip64.zip');
     try {
       const ids = await demoWithEvidence(t);
       // The checksum of 4.1 GB of zeros, computed from memory, not from the file.
@@ -272,7 +273,6 @@ describe.skipIf(!enoughDisk)('evidence bundle over 4 GB', () => {
       closeSync(fd);
       await t.app.db.updateTable('materials').set({ bytes: SPARSE_BYTES, sha256: hash.digest('hex') }).where('id', '=', id).execute();
 
-      const out = path.join(work, 'zip64.zip');
       const run = await runCli(['bundle', '--round', String(ids.round2), '--out', out], { DATA_DIR: t.dataDir });
       expect(run.code, run.stderr).toBe(0);
       expect(statSync(out).size).toBeGreaterThan(SPARSE_BYTES);
@@ -287,8 +287,9 @@ describe.skipIf(!enoughDisk)('evidence bundle over 4 GB', () => {
       const listing = execFileSync('unzip', ['-p', out, SUMS_PATH], { encoding: 'utf8' });
       const stored = await t.app.db.selectFrom('materials').select('sha256').where('id', '=', id).executeTakeFirstOrThrow();
       expect(listing).toContain(`${stored.sha256}  ${video.name}`);
-      rmSync(out);
     } finally {
+      // 4 GB: gone at once, whatever happened.
+      rmSync(out, { force: true });
       await t.close();
     }
   });
