@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../server/services/demo.ts';
 import {
   BUNDLE_FOLDERS, BundleIntegrityError, MANIFEST_PATH, REPORT_PATH, SUMS_PATH, computeBundleDigest, describeBundle, openBundle, prepareBundle, streamBundle,
@@ -14,7 +14,10 @@ import { runCli } from './helpers/processes.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { FAKE_JPEG, FAKE_MP4, addMaterial, addNewsLink, readAll, sha256Hex, unzipTest, unzipTo, zipEntries } from './helpers/bundle.ts';
 
-const work = mkdtempSync(path.join(tmpdir(), 'tap-huan-bundle-test-'));
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'tap-huan-bundle-test-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let fileCounter = 0;
 function saveZip(bytes: Buffer): string {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loginAs } from './helpers/factories.ts';
@@ -10,7 +10,10 @@ import type { Visitor } from './helpers/http.ts';
 import { addMaterial, pseudoRandomBytes, sha256Hex, unzipTest, zipEntries } from './helpers/bundle.ts';
 import { BUNDLE_FOLDERS } from '../server/services/evidence-bundle.ts';
 
-const work = mkdtempSync(path.join(tmpdir(), 'tap-huan-reports-test-'));
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'tap-huan-reports-test-'));
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The SHA-256 shown on the page for a download link, read from the block that holds the link. */
