@@ -1,6 +1,6 @@
 // Personal invitation codes: a long random token for the QR link, and a short code people can type.
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { DB, TokenStatus } from '../db/types.ts';
 import { nowIso } from './clock.ts';
 
@@ -101,13 +101,38 @@ export function findCodeByShortCode(db: Executor, shortCode: string): Promise<Co
   return selectCodes(db).where('invitation_tokens.short_code', '=', shortCode).executeTakeFirst();
 }
 
-/** A scanned or typed code with its holder's name, position and unit, in one read (the door's hot path). */
-export function findCodeWithHolder(db: Executor, by: { token: string } | { shortCode: string }) {
-  const query = selectCodes(db)
+function selectCodesWithHolder(db: Executor) {
+  return selectCodes(db)
     .innerJoin('people', 'people.id', 'invitations.person_id')
     .innerJoin('units', 'units.id', 'people.unit_id')
     .select(['people.full_name as fullName', 'people.position', 'units.name as unitName']);
-  return ('token' in by ? query.where('invitation_tokens.token', '=', by.token) : query.where('invitation_tokens.short_code', '=', by.shortCode)).executeTakeFirst();
+}
+
+type CodeWithHolder = CodeRow & { fullName: string; position: string; unitName: string };
+
+// The door looks codes up many times a second in a rush: both lookups are built and compiled once, then run with
+// the scanned value as their single parameter.
+let compiledLookups: { token: CompiledQuery<CodeWithHolder>; shortCode: CompiledQuery<CodeWithHolder> } | undefined;
+const PLACEHOLDER = '\u0000code';
+
+function compileLookups(db: Executor) {
+  const compile = (query: { compile(): CompiledQuery<CodeWithHolder> }) => {
+    const compiled = query.compile();
+    if (compiled.parameters.length !== 1 || compiled.parameters[0] !== PLACEHOLDER) throw new Error('code lookup: expected one parameter');
+    return compiled;
+  };
+  return {
+    token: compile(selectCodesWithHolder(db).where('invitation_tokens.token', '=', PLACEHOLDER)),
+    shortCode: compile(selectCodesWithHolder(db).where('invitation_tokens.short_code', '=', PLACEHOLDER)),
+  };
+}
+
+/** A scanned or typed code with its holder's name, position and unit, in one read (the door's hot path). */
+export async function findCodeWithHolder(db: Executor, by: { token: string } | { shortCode: string }): Promise<CodeWithHolder | undefined> {
+  compiledLookups ??= compileLookups(db);
+  const [compiled, value] = 'token' in by ? [compiledLookups.token, by.token] : [compiledLookups.shortCode, by.shortCode];
+  const result = await db.executeQuery<CodeWithHolder>({ ...compiled, parameters: [value] });
+  return result.rows[0];
 }
 
 /** The active code of each of these invitations. */
