@@ -328,11 +328,12 @@ describe('demo materials', () => {
   });
   afterEach(() => t.close());
 
-  it('gives round 1 a document, photos with capture times, a playable video and two news links, stored with real checksums', async () => {
+  it('gives the plan its document, and round 1 a document, photos with capture times, a playable video and two news links, stored with real checksums', async () => {
     const report = await loadDemoData(t.app.db, { storage: t.app.storage });
-    expect(report).toContain('6 tệp minh chứng');
+    expect(report).toContain('7 tệp minh chứng');
     const rows = await t.app.db.selectFrom('materials').selectAll().orderBy('id').execute();
-    expect(rows.map((r) => r.kind)).toEqual(['document', 'photo', 'photo', 'video', 'photo', 'photo']);
+    expect(rows.map((r) => r.kind)).toEqual(['plan', 'document', 'photo', 'photo', 'video', 'photo', 'photo']);
+    expect(rows[0]).toMatchObject({ round_id: null, session_id: null, mime_type: 'application/pdf' });
     for (const row of rows) {
       const stored = readFileSync(path.join(t.dataDir, 'files', row.storage_key));
       expect(sha(stored), row.title).toBe(row.sha256);

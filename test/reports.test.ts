@@ -197,9 +197,8 @@ describe('reports page and downloads', () => {
       expect(unzipTest(file)).toContain('No errors detected');
       const names = zipEntries(file).map((e) => e.name);
       const filled = (folder: string) => names.filter((n) => n.startsWith(`${folder}/`) && !n.endsWith('/')).length;
-      // The demo uploads no plan document: its folder is there, empty ("if uploaded"); every other one holds files.
-      expect(names).toContain(`${BUNDLE_FOLDERS.plan}/`);
-      for (const folder of Object.values(BUNDLE_FOLDERS).filter((f) => f !== BUNDLE_FOLDERS.plan)) expect(filled(folder), folder).toBeGreaterThan(0);
+      for (const folder of Object.values(BUNDLE_FOLDERS)) expect(filled(folder), folder).toBeGreaterThan(0);
+      expect(filled(BUNDLE_FOLDERS.plan)).toBe(1);
       expect(filled(BUNDLE_FOLDERS.media)).toBe(5);
     } finally {
       await fresh.close();
