@@ -1,6 +1,7 @@
 // The sign-in sheet as data: an XLSX workbook laid out like the printed list (title rows, groups, totals) and
 // a CSV file of one line per person for other software. Same columns in both; times in Vietnam's time zone.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel.ts';
 import {
   attendanceNote,
   attendanceStatus,
@@ -59,7 +60,7 @@ function titleLines(sheet: SignInSheet): { text: string; bold?: boolean; italic?
  * so text such as "=…" from the data is shown as typed and never evaluated. `created` fixes the workbook's dates.
  */
 export async function buildAttendanceXlsx(sheet: SignInSheet, options: { created?: Date } = {}): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   workbook.creator = 'Tập huấn';
   // Fixed from the data when the same workbook must give the same bytes (the evidence bundle); now otherwise.
   if (options.created) workbook.created = workbook.modified = options.created;

@@ -1,5 +1,6 @@
 // The blank people list organizers fill in for an import: the five headers, two example rows, and instructions.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from './excel.ts';
 
 export const PEOPLE_TEMPLATE_FILENAME = 'mau-danh-sach-dai-bieu.xlsx';
 
@@ -31,7 +32,7 @@ const INSTRUCTIONS = [
 
 /** Builds the template workbook: sheet "Danh sách" (headers, examples) and sheet "Hướng dẫn". */
 export async function buildPeopleTemplate(): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   workbook.creator = 'Tập huấn';
   workbook.created = new Date();
 

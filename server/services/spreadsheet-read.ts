@@ -2,7 +2,8 @@
 // a ZIP-bomb guard before Excel files are unpacked; every failure a Vietnamese message with status 422.
 import { inflateRawSync } from 'node:zlib';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../documents/excel.ts';
 import { HttpError } from '../errors.ts';
 
 /** The uploaded file cannot be read as a table; the message says why and what to do. */
@@ -175,7 +176,7 @@ async function readXlsx(data: Buffer, maxUnpackedBytes: number): Promise<Table[]
     }
     throw new UnreadableFileError(NOT_XLSX);
   }
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJs()).Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch {

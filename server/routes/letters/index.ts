@@ -1,7 +1,8 @@
 // Letters: drafts with a PDF preview, issuing into the register, the register and its export, PDFs and slips.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '../../documents/excel.ts';
 import type { LetterKind } from '../../db/types.ts';
 import { MANAGE_PROGRAMME, READ_PROGRAMME, IdParams } from '../access.ts';
 import { submitForm, textFields, textsOf } from '../forms.ts';
@@ -128,7 +129,7 @@ export default async function letterRoutes(app: FastifyInstance) {
     { config: { access: READ_PROGRAMME }, schema: { querystring: RegisterQuery } },
     async (request, reply) => {
       const letters = await listLetters(app.db, { year: request.query.year, kind: request.query.kind || undefined });
-      const workbook = new ExcelJS.Workbook();
+      const workbook = new (await loadExcelJs()).Workbook();
       const sheet = workbook.addWorksheet('Sổ đăng ký');
       sheet.columns = [
         { header: 'Số, ký hiệu', key: 'number', width: 16 },
