@@ -1,5 +1,4 @@
 // The blank people list organizers fill in for an import: the five headers, two example rows, and instructions.
-import type ExcelJS from 'exceljs';
 import { loadExcelJs } from './excel.ts';
 
 export const PEOPLE_TEMPLATE_FILENAME = 'mau-danh-sach-dai-bieu.xlsx';

@@ -1,7 +1,6 @@
 // Letters: drafts with a PDF preview, issuing into the register, the register and its export, PDFs and slips.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type ExcelJS from 'exceljs';
 import { loadExcelJs } from '../../documents/excel.ts';
 import type { LetterKind } from '../../db/types.ts';
 import { MANAGE_PROGRAMME, READ_PROGRAMME, IdParams } from '../access.ts';
