@@ -4,7 +4,7 @@ import ajvErrorsModule from 'ajv-errors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { HttpError, ValidationError } from './errors.ts';
-import authPlugin, { wantsHtml } from './plugins/auth.ts';
+import authPlugin, { carriesDoorPass, wantsHtml } from './plugins/auth.ts';
 import dbPlugin from './plugins/db.ts';
 import securityPlugin from './plugins/security.ts';
 import storagePlugin from './plugins/storage.ts';
@@ -32,6 +32,7 @@ import vendorRoutes from './routes/vendor/index.ts';
 import materialRoutes from './routes/materials/index.ts';
 import newsLinkRoutes from './routes/news-links/index.ts';
 import { createInProcessLiveEvents } from './services/live-events.ts';
+import { doorPassKey } from './services/door-pass.ts';
 import { loadOrCreateSecrets } from './services/secrets.ts';
 
 const STATUS_TITLES: Record<number, string> = {
@@ -73,7 +74,7 @@ function publicMessage(error: FastifyError, status: number): string {
 async function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
   reply.code(status);
   // The layout's logout button needs a token even when the error struck before the page hooks ran.
-  if (request.user && request.session && !reply.locals.csrfToken) reply.locals.csrfToken = reply.generateCsrf();
+  if (request.user && request.session && !request.viaDoorPass && !reply.locals.csrfToken) reply.locals.csrfToken = reply.generateCsrf();
   if (!wantsHtml(request) || request.method === 'HEAD') {
     return reply.send({ statusCode: status, error: STATUS_TITLES[status] ?? 'Lỗi', message });
   }
@@ -94,12 +95,16 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   await app.register(storagePlugin, { dataDir: config.dataDir });
   await app.register(securityPlugin);
   await app.register(viewPlugin, { production: config.env === 'production' });
-  await app.register(sessionPlugin, { secret: secrets.sessionSecret, ttlHours: config.sessionTtlHours });
-  await app.register(authPlugin);
+  // A scan sent with a door pass needs no cookie session: none is made for it.
+  await app.register(sessionPlugin, { secret: secrets.sessionSecret, ttlHours: config.sessionTtlHours, skip: carriesDoorPass });
+  await app.register(authPlugin, { doorPassKey: doorPassKey(secrets.sessionSecret) });
 
-  // Every state-changing request carries a CSRF token, whatever the route.
+  // Every state-changing request carries a CSRF token, whatever the route, except one authenticated by a door
+  // pass: the pass travels in a request header (Authorization: Bearer) that a browser never attaches by itself to a
+  // cross-site request, unlike a cookie, so a forged cross-site request cannot carry it: such a request is
+  // immune to CSRF without a token.
   app.addHook('preValidation', async (request, reply) => {
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && request.routeOptions.config.csrf !== false) {
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && request.routeOptions.config.csrf !== false && !request.viaDoorPass) {
       await new Promise<void>((resolve, reject) => {
         app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
       });

@@ -9,6 +9,9 @@
   if (!root || !layout || !form || !slot) return;
   const input = form.elements.namedItem('code');
   const csrf = form.elements.namedItem('_csrf').value;
+  // The door pass the page was given: scans go with it instead of the session cookie and the CSRF token (the
+  // server skips the cookie session for them). Without one, the cookie and the token as for any form.
+  const doorPass = root.dataset.doorPass || '';
   const api = form.getAttribute('action');
   const video = document.getElementById('scan-video');
   const viewfinder = document.getElementById('scan-viewfinder');
@@ -166,8 +169,10 @@
         try {
           response = await fetch(api, {
             method: 'POST',
-            credentials: 'same-origin',
-            headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrf },
+            credentials: doorPass ? 'omit' : 'same-origin',
+            headers: doorPass
+              ? { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${doorPass}` }
+              : { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrf },
             body: JSON.stringify({ code, nonce, method: 'door' }),
             signal: AbortSignal.timeout ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : undefined,
           });

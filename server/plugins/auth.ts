@@ -4,7 +4,9 @@ import fp from 'fastify-plugin';
 import type { Role } from '../db/types.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { Actor } from '../services/audit.ts';
+import { authenticateDoorPass, doorPassOf, issueDoorPass } from '../services/door-pass.ts';
 import { findCurrentUser, type CurrentUser } from '../services/users.ts';
+import { SESSION_COOKIE } from './session.ts';
 
 /** 'public': anyone; 'user': any logged-in account; a role list: an account holding one of them. */
 export type Access = 'public' | 'user' | readonly Role[];
@@ -20,10 +22,19 @@ declare module 'fastify' {
     access?: Access;
     /** Routes a user with a temporary password may still reach. */
     allowPasswordChangePending?: boolean;
+    /**
+     * The route (of a training session, `:id`) also takes a door pass instead of the session cookie, for JSON
+     * calls of the door page's script (see server/services/door-pass.ts).
+     */
+    doorPass?: boolean;
   }
   interface FastifyRequest {
     user: CurrentUser | null;
     actor(): Actor;
+    /** True when this request was authenticated by a door pass (no cookie session, no CSRF token). */
+    viaDoorPass: boolean;
+    /** A door pass for the logged-in user on training session `sessionId`, bound to this login. */
+    issueDoorPass(sessionId: number): string;
   }
   interface FastifyInstance {
     routeAccess: RouteAccess[];
@@ -37,6 +48,15 @@ export function wantsHtml(request: FastifyRequest): boolean {
   const html = accept.indexOf('text/html');
   const json = accept.indexOf('application/json');
   return html !== -1 && (json === -1 || html < json);
+}
+
+/**
+ * True for a request that authenticates with a door pass: a JSON call, to a route that takes one, carrying one,
+ * and no session cookie (a browser page that has one goes the usual way, CSRF token included). Such a request
+ * gets no cookie session at all (see the session plugin).
+ */
+export function carriesDoorPass(request: FastifyRequest): boolean {
+  return Boolean(request.routeOptions.config.doorPass) && request.cookies[SESSION_COOKIE] === undefined && !wantsHtml(request) && doorPassOf(request.headers) !== undefined;
 }
 
 function mayAccess(user: CurrentUser, access: Access): boolean {
@@ -64,7 +84,7 @@ async function enforceAccess(request: FastifyRequest, reply: FastifyReply): Prom
 }
 
 export default fp(
-  async function authPlugin(app) {
+  async function authPlugin(app, options: { doorPassKey: Buffer }) {
     const routes: RouteAccess[] = [];
     app.decorate('routeAccess', routes);
     app.addHook('onRoute', (route) => {
@@ -84,7 +104,20 @@ export default fp(
       return { userId: this.user?.id ?? null, username: this.user?.username ?? null, ip: this.ip };
     });
 
+    app.decorateRequest('viaDoorPass', false);
+    app.decorateRequest('issueDoorPass', function (this: FastifyRequest, sessionId: number): string {
+      if (!this.user) throw new UnauthorizedError();
+      return issueDoorPass(options.doorPassKey, { userId: this.user.id, sessionId, authSessionHash: this.sessionHash() });
+    });
+
     app.addHook('onRequest', async (request, reply) => {
+      if (carriesDoorPass(request)) {
+        const user = await authenticateDoorPass(app.db, options.doorPassKey, doorPassOf(request.headers)!, Number((request.params as { id?: string }).id));
+        request.user = user;
+        request.viaDoorPass = true;
+        await enforceAccess(request, reply);
+        return;
+      }
       const userId = request.session.userId;
       if (userId !== undefined) {
         const user = await findCurrentUser(app.db, userId);
@@ -100,12 +133,12 @@ export default fp(
     });
 
     app.addHook('preHandler', async (request, reply) => {
-      if (request.session.flash) {
+      if (request.session.flash && !request.viaDoorPass) {
         reply.locals.flash = request.session.flash;
         request.session.flash = undefined;
       }
       // A page's forms need a token; a JSON answer (the scanner's) never shows one, so it costs nothing there.
-      if (request.user && wantsHtml(request)) reply.locals.csrfToken = reply.generateCsrf();
+      if (request.user && !request.viaDoorPass && wantsHtml(request)) reply.locals.csrfToken = reply.generateCsrf();
     });
   },
   { name: 'auth', dependencies: ['session', 'view', 'db'] },

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifySession from '@fastify/session';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifySession, { type FastifySessionOptions } from '@fastify/session';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely, Selectable } from 'kysely';
 import { cachedReadsOf, type CachedReads } from '../db/cached-reads.ts';
@@ -79,11 +79,43 @@ class DatabaseSessionStore {
   }
 }
 
+/**
+ * @fastify/session, except that requests `skip` picks out get no session at all (`request.session` is `{}`, as
+ * the plugin itself leaves it outside its cookie path): without a cookie the plugin would otherwise build a new
+ * session for each of them (a random id, its signature, two hashes of the content) only to throw it away. The
+ * plugin has no option for this, so its own request hook is wrapped as it registers it; everything else it
+ * registers (decorators, the onSend hook, which passes over a `{}` session) is left as it is.
+ */
+const sessionSkipping = fp(
+  function sessionSkipping(instance, options: FastifySessionOptions & { skip: (request: FastifyRequest) => boolean }, done) {
+    const { skip, ...sessionOptions } = options;
+    const host = new Proxy(instance, {
+      get(target, property) {
+        if (property === 'addHook') {
+          return (name: string, hook: (request: FastifyRequest, reply: FastifyReply, next: () => void) => void) => {
+            if (name !== 'onRequest') return target.addHook(name as 'onSend', hook as never);
+            return target.addHook('onRequest', function (this: FastifyInstance, request, reply, next) {
+              if (!skip(request)) return hook.call(this, request, reply, next);
+              request.session = {} as FastifyRequest['session'];
+              next();
+            });
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    fastifySession.fastifySession(host, sessionOptions, done);
+  },
+  { fastify: '5.x', name: '@fastify/session', dependencies: ['@fastify/cookie'] },
+);
+
 export default fp(
-  async function sessionPlugin(app, options: { secret: string; ttlHours: number }) {
+  async function sessionPlugin(app, options: { secret: string; ttlHours: number; skip: (request: FastifyRequest) => boolean }) {
     const ttlMs = options.ttlHours * 3600_000;
     await app.register(fastifyCookie);
-    await app.register(fastifySession, {
+    await app.register(sessionSkipping, {
+      skip: options.skip,
       secret: options.secret,
       cookieName: SESSION_COOKIE,
       saveUninitialized: false,

@@ -161,6 +161,12 @@ describe.each([
       if (response.url().endsWith('/assets/vendor/jsqr.js')) decoderLoads.push(`${response.status()} ${response.headers()['content-type']}`);
     });
 
+    // The scans go with the door pass the page was given, not the session cookie and a CSRF token.
+    const scanHeaders: Promise<Record<string, string>>[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/checkin')) scanHeaders.push(request.allHeaders());
+    });
+
     await logIn(page, served.baseUrl, staff.username);
     await page.goto(`${served.baseUrl}/sessions/${sessionId}/door`);
     await expect(page.locator('#scan-result-slot .scan-idle').textContent()).resolves.toContain('Sẵn sàng');
@@ -178,6 +184,13 @@ describe.each([
     expect(first).toHaveLength(1);
     expect(['present', 'late']).toContain(first[0]!.status);
     expect(first[0]!.method).toBe('door');
+    const sentHeaders = await Promise.all(scanHeaders);
+    expect(sentHeaders.length).toBeGreaterThan(0);
+    for (const headers of sentHeaders) {
+      expect(headers.authorization).toMatch(/^Bearer d1\./);
+      expect(headers.cookie).toBeUndefined();
+      expect(headers['x-csrf-token']).toBeUndefined();
+    }
 
     // The code comes back into view after the repeat window: amber, with the first scan's time and who made it.
     const duplicate = page.locator('#scan-result-slot .scan-duplicate');

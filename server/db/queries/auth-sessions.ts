@@ -8,6 +8,17 @@ export function findSession(db: Executor, idHash: string): Promise<Selectable<Au
   return db.selectFrom('auth_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
 }
 
+/** The session whose id hash starts with `prefix` (hex): a range on the primary key, so one index probe. */
+export function findSessionByHashPrefix(db: Executor, prefix: string): Promise<Pick<Selectable<AuthSessionsTable>, 'id_hash' | 'user_id' | 'expires_at'> | undefined> {
+  return db
+    .selectFrom('auth_sessions')
+    .select(['id_hash', 'user_id', 'expires_at'])
+    .where('id_hash', '>=', prefix)
+    // 'g' sorts after every hex digit: the range holds exactly the hashes that start with the prefix.
+    .where('id_hash', '<', `${prefix}g`)
+    .executeTakeFirst();
+}
+
 export async function upsertSession(db: Executor, row: AuthSessionsTable): Promise<void> {
   await db
     .insertInto('auth_sessions')

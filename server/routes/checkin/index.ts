@@ -80,12 +80,13 @@ export default async function checkinRoutes(app: FastifyInstance) {
 
   app.get<Id>('/sessions/:id/door', { config: { access: RUN_CHECKIN }, schema: { params: IdParams } }, async (request, reply) => {
     const session = await sessionOr404(request.params.id);
-    return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result: null });
+    // The page's script sends its scans with this pass instead of the cookie and a CSRF token.
+    return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result: null, doorPass: request.issueDoorPass(session.id) });
   });
 
   app.post<Id>(
     '/sessions/:id/checkin',
-    { config: { access: RUN_CHECKIN }, schema: { params: IdParams, body: ScanBody } },
+    { config: { access: RUN_CHECKIN, doorPass: true }, schema: { params: IdParams, body: ScanBody } },
     async (request, reply) => {
       const body = request.body as { code?: string; personId?: number | string; nonce?: string; method?: 'door' | 'desk' };
       const personId = body.personId === undefined || body.personId === '' ? undefined : Number(body.personId);
@@ -108,7 +109,8 @@ export default async function checkinRoutes(app: FastifyInstance) {
         return reply.redirect(`/sessions/${request.params.id}/desk`, 303);
       }
       const session = await sessionOr404(request.params.id);
-      return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result });
+      const doorPass = request.viaDoorPass ? undefined : request.issueDoorPass(session.id);
+      return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result, doorPass });
     },
   );
 
