@@ -4,8 +4,9 @@ import { drawInviteeAppendix } from './appendix.ts';
 import { Nd30Canvas, type CanvasOptions, type DocumentLayout } from './canvas.ts';
 import { lineHeight } from './config.ts';
 import { documentSymbol, formatDocumentDate, formatNumberLine, formatNumberSymbol, formatPlaceDate, formatSessionTime, nfc } from './format.ts';
-import { drawHeading, upper } from './heading.ts';
+import { drawHeading } from './heading.ts';
 import { drawLine, plainText, wrapBalanced, wrapText, type FlowLine, type RichText, type TextRun } from './text-flow.ts';
+import { signatureBlock, type SignatureBlock } from './signature.ts';
 import type { InvitationLetter, Letter, OfficialLetter } from './types.ts';
 
 /** How to render: fonts, configuration; everything optional. */
@@ -136,43 +137,12 @@ class BodyFlow {
   }
 }
 
-/** The signing block and Nơi nhận, measured before drawing so they can be kept with the last paragraph. */
-function signature(canvas: Nd30Canvas, letter: Letter) {
-  const { config } = canvas;
-  const sizes = config.sizes;
-  const authority = (letter.signer?.authorityLines ?? letter.agency.signerAuthorityLines).map(upper).filter(Boolean);
-  const signerName = nfc(letter.signer?.name ?? letter.agency.signerName).trim();
-  const authorityStyle = { size: sizes.authority.value, face: 'bold' as const };
-  const nameStyle = { size: sizes.signerName.value, face: 'bold' as const };
-  const labelStyle = { size: sizes.recipientsLabel.value, face: 'boldItalic' as const };
-  const listSize = sizes.recipients.value;
-  const left = { x: canvas.area.left, width: config.columns.left };
-  const right = { x: canvas.area.left + config.columns.left, width: canvas.width - config.columns.left };
-  const authorityPitch = lineHeight(config, authorityStyle.size);
-  const listPitch = lineHeight(config, listSize);
-  const dash = canvas.measure('- ', { size: listSize });
-  const recipients = recipientLines(letter).flatMap((line) => wrapText(canvas, line, { size: listSize, width: left.width - 4, restIndent: dash }));
-
-  const firstBaselineOffset = canvas.ascent(authorityStyle);
-  const lastAuthorityOffset = firstBaselineOffset + (authority.length - 1) * authorityPitch;
-  const nameOffset = lastAuthorityOffset + canvas.descent(authorityStyle) + config.spacing.signatureGap.value + canvas.ascent(nameStyle);
-  const rightHeight = nameOffset + canvas.descent(nameStyle);
-  const listStart = firstBaselineOffset + lineHeight(config, labelStyle.size);
-  const leftHeight = listStart + (recipients.length - 1) * listPitch + canvas.descent({ size: listSize });
-  const height = Math.max(rightHeight, leftHeight);
-
-  const draw = (top: number) => {
-    const baseline = top + firstBaselineOffset;
-    authority.forEach((line, index) => {
-      canvas.text(line, authorityStyle, { ...right, align: 'center', baseline: baseline + index * authorityPitch, role: 'authority' });
-    });
-    canvas.text(signerName, nameStyle, { ...right, align: 'center', baseline: top + nameOffset, role: 'signer-name' });
-    canvas.text('Nơi nhận:', labelStyle, { x: left.x, baseline, role: 'recipients-label' });
-    recipients.forEach((line, index) => {
-      drawLine(canvas, line, { x: left.x, width: left.width, baseline: top + listStart + index * listPitch, size: listSize, align: 'left', role: 'recipient' });
-    });
-  };
-  return { height, draw };
+function signature(canvas: Nd30Canvas, letter: Letter): SignatureBlock {
+  return signatureBlock(canvas, {
+    authorityLines: letter.signer?.authorityLines ?? letter.agency.signerAuthorityLines,
+    signerName: letter.signer?.name ?? letter.agency.signerName,
+    recipients: recipientLines(letter),
+  });
 }
 
 /** Lays the whole letter (and its appendix) out on a canvas. */

@@ -10,6 +10,7 @@ import { formatNumberLine, formatSessionTime, formatShortDate, nfc } from './for
 import { drawHeading, upper } from './heading.ts';
 import { TableFlow, type TableColumn, type TableRow, type TableSpec } from './table.ts';
 import { drawLine, wrapBalanced, wrapText, type FlowLine, type RichText } from './text-flow.ts';
+import { signatureBlock, type SignatureBlock } from './signature.ts';
 import type { AttendanceCounts, ReportRound, ReportSession, ResultsReport } from './types.ts';
 
 /** How to render: fonts, configuration; everything optional. */
@@ -615,44 +616,8 @@ function newsTable(flow: ReportFlow, report: ResultsReport): ReportTable | undef
   return new ReportTable(flow, columns, body);
 }
 
-/** The signing block (right) and "Nơi nhận" (left), measured before drawing so they stay with the last paragraph. */
-function signature(canvas: Nd30Canvas, report: ResultsReport) {
-  const { config } = canvas;
-  const sizes = config.sizes;
-  const authority = report.agency.signerAuthorityLines.map(upper).map((line) => line.trim()).filter(Boolean);
-  const signerName = trimmed(report.agency.signerName);
-  const authorityStyle = { size: sizes.authority.value, face: 'bold' as const };
-  const nameStyle = { size: sizes.signerName.value, face: 'bold' as const };
-  const labelStyle = { size: sizes.recipientsLabel.value, face: 'boldItalic' as const };
-  const listSize = sizes.recipients.value;
-  const left = { x: canvas.area.left, width: config.columns.left };
-  const right = { x: canvas.area.left + config.columns.left, width: canvas.width - config.columns.left };
-  const authorityPitch = lineHeight(config, authorityStyle.size);
-  const listPitch = lineHeight(config, listSize);
-  const dash = canvas.measure('- ', { size: listSize });
-  const recipients = reportRecipients(report).flatMap((line) => wrapText(canvas, line, { size: listSize, width: left.width - 4, restIndent: dash }));
-
-  const firstBaselineOffset = canvas.ascent(authorityStyle);
-  const lastAuthorityOffset = firstBaselineOffset + (authority.length - 1) * authorityPitch;
-  const nameOffset = lastAuthorityOffset + canvas.descent(authorityStyle) + config.spacing.signatureGap.value + canvas.ascent(nameStyle);
-  const rightHeight = nameOffset + canvas.descent(nameStyle);
-  const listStart = firstBaselineOffset + lineHeight(config, labelStyle.size);
-  const leftHeight = listStart + (recipients.length - 1) * listPitch + canvas.descent({ size: listSize });
-  const height = Math.max(rightHeight, leftHeight);
-
-  const draw = (top: number) => {
-    const baseline = top + firstBaselineOffset;
-    authority.forEach((line, index) => {
-      canvas.text(line, authorityStyle, { ...right, align: 'center', baseline: baseline + index * authorityPitch, role: 'authority' });
-    });
-    canvas.record({ role: 'signature-space', x: right.x, y: baseline + (authority.length - 1) * authorityPitch + canvas.descent(authorityStyle), width: right.width, height: config.spacing.signatureGap.value });
-    if (signerName) canvas.text(signerName, nameStyle, { ...right, align: 'center', baseline: top + nameOffset, role: 'signer-name' });
-    canvas.text('Nơi nhận:', labelStyle, { x: left.x, baseline, role: 'recipients-label' });
-    recipients.forEach((line, index) => {
-      drawLine(canvas, line, { x: left.x, width: left.width, baseline: top + listStart + index * listPitch, size: listSize, align: 'left', role: 'recipient' });
-    });
-  };
-  return { height, draw };
+function signature(canvas: Nd30Canvas, report: ResultsReport): SignatureBlock {
+  return signatureBlock(canvas, { authorityLines: report.agency.signerAuthorityLines, signerName: report.agency.signerName, recipients: reportRecipients(report) });
 }
 
 /** The closing paragraph and the signing block share a page: never a signature alone on a page. */
