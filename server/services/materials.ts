@@ -14,9 +14,10 @@ import { formatDateTime, formatVnDate, isoToVnParts, nowIso } from './clock.ts';
 import type { LocalFileStorage } from './storage.ts';
 import { cleanText } from './text.ts';
 import {
-  MATERIAL_KIND_LABELS, PayloadTooLargeError, checkContentType, cleanOriginalName, formatBytes, isMaterialKind, readPhotoInfo, tooLargeMessage,
+  MATERIAL_KIND_LABELS, PayloadTooLargeError, checkContentType, cleanOriginalName, isMaterialKind, readPhotoInfo, tooLargeMessage,
   writeThumbnail, type UploadLimits,
 } from './uploads.ts';
+import { formatBytes } from '../documents/nd30/format.ts';
 
 /** Where a material or news link belongs; round_id is set for sessions too. */
 export interface EvidenceScope {

@@ -6,6 +6,7 @@ import { describeBundle, type BundleDigestView, type BundleOptions } from './evi
 import { formatVnRange } from './clock.ts';
 import { planReference } from './plans.ts';
 import type { FileStorage } from './storage.ts';
+import { formatBytes } from '../documents/nd30/format.ts';
 
 export interface ReportTarget {
   bundleUrl: string;
@@ -26,19 +27,6 @@ export interface PlanReportItem extends ReportTarget {
   reference: string;
   summary: string;
   rounds: RoundReportItem[];
-}
-
-/** "12,3 MB", "840 KB", "512 byte": a size as Vietnamese writes it. */
-export function formatBytes(bytes: number): string {
-  const units = ['byte', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const text = unit === 0 ? String(value) : value.toLocaleString('vi-VN', { maximumFractionDigits: value < 10 ? 1 : 0 });
-  return `${text} ${units[unit]}`;
 }
 
 async function target(db: Kysely<DB>, storage: FileStorage, base: string, scope: { planId: number } | { roundId: number }, options: BundleOptions): Promise<ReportTarget> {

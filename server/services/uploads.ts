@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { MaterialKind } from '../db/types.ts';
 import { HttpError, ValidationError } from '../errors.ts';
+import { formatBytes } from '../documents/nd30/format.ts';
 
 /** 413: the file is larger than its kind allows. */
 export class PayloadTooLargeError extends HttpError {
@@ -77,19 +78,6 @@ export type UploadLimits = Record<MaterialKind, number>;
 
 export function uploadLimitsFrom(config: { uploadMaxFileBytes: number; uploadMaxPhotoBytes: number; uploadMaxVideoBytes: number }): UploadLimits {
   return { document: config.uploadMaxFileBytes, plan: config.uploadMaxFileBytes, photo: config.uploadMaxPhotoBytes, video: config.uploadMaxVideoBytes };
-}
-
-/** "1,5 GB" style size for messages and pages. */
-export function formatBytes(bytes: number): string {
-  const units = ['byte', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toLocaleString('vi-VN', { maximumFractionDigits: digits })} ${units[unit]}`;
 }
 
 export function tooLargeMessage(kind: MaterialKind, limit: number): string {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { bundledFonts } from '../../server/documents/fonts.ts';
 import { mm, renderResultsReportPdf, traceResultsReportLayout, type DocumentLayout, type LayoutBox } from '../../server/documents/nd30/index.ts';
-import { bodyNameInText, formatBytes, hashGroups, percent } from '../../server/documents/nd30/results-report.ts';
+import { formatBytes } from '../../server/documents/nd30/format.ts';
+import { bodyNameInText, hashGroups, percent } from '../../server/documents/nd30/results-report.ts';
 import type { ReportSession, ReportUnitRow, ResultsReport } from '../../server/documents/nd30/index.ts';
 import { boxes, expectInsideMargins, one, pdfFonts, pdfPagesText, pdfToText, streamToBuffer } from '../helpers/pdf.ts';
 

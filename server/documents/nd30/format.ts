@@ -219,3 +219,17 @@ export function documentFileName(parts: FileNameParts, extension = 'pdf'): strin
   const draft = parts.number == null ? '_du-thao' : '';
   return `${isoDate}_${numbered}_${kind}${draft}.${asciiSlug(extension).toLowerCase()}`;
 }
+
+/** "1,5 MB", "820 KB", "3 byte" (binary units, one decimal, Vietnamese comma). */
+export function formatBytes(bytes: number): string {
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (bytes < 1024) return `${bytes} byte`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const rounded = value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${String(rounded).replace('.', ',')} ${units[unit]}`;
+}

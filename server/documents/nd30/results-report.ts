@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { romanNumeral } from './appendix.ts';
 import { Nd30Canvas, type CanvasOptions, type DocumentLayout } from './canvas.ts';
 import { ND30_DEFAULTS, lineHeight, type ResultsReportLayout } from './config.ts';
-import { formatNumberLine, formatSessionTime, formatShortDate, nfc } from './format.ts';
+import { formatBytes, formatNumberLine, formatSessionTime, formatShortDate, nfc } from './format.ts';
 import { drawHeading, upper } from './heading.ts';
 import { TableFlow, type TableColumn, type TableRow, type TableSpec } from './table.ts';
 import { drawLine, wrapBalanced, wrapText, type FlowLine, type RichText } from './text-flow.ts';
@@ -51,19 +51,6 @@ export function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 }
 
-/** "1,5 MB", "820 KB", "3 byte" (binary units, one decimal, Vietnamese comma). */
-export function formatBytes(bytes: number): string {
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  if (bytes < 1024) return `${bytes} byte`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  const rounded = value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${String(rounded).replace('.', ',')} ${units[unit]}`;
-}
 
 /** The SHA-256 in four groups of 16 hex digits: a line each in its column, easy to compare by eye. */
 export function hashGroups(sha256: string): string {

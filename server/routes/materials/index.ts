@@ -12,7 +12,7 @@ import {
 } from '../../services/materials.ts';
 import { getSessionDetail } from '../../services/sessions.ts';
 import {
-  ACCEPT_ATTRIBUTE, MATERIAL_KIND_LABELS, PayloadTooLargeError, formatBytes, isMaterialKind, receiveToFile, tooLargeMessage, uploadLimitsFrom,
+  ACCEPT_ATTRIBUTE, MATERIAL_KIND_LABELS, PayloadTooLargeError, isMaterialKind, receiveToFile, tooLargeMessage, uploadLimitsFrom,
 } from '../../services/uploads.ts';
 import { listDeletedNewsLinks } from '../../services/news-links.ts';
 import { IdParams } from '../access.ts';
@@ -20,6 +20,7 @@ import { renderFormErrors, textFields, text } from '../forms.ts';
 import { MANAGE_MATERIALS, PURGE_MATERIALS, READ_MATERIALS } from './access.ts';
 import { sendStoredFile } from './file-response.ts';
 import tusRoutes from './tus.ts';
+import { formatBytes } from '../../documents/nd30/format.ts';
 
 
 const FIELDS = ['scope', 'kind', 'title', 'description'] as const;
