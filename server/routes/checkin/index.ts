@@ -20,6 +20,7 @@ import { renderSignInSheetPdf } from '../../documents/nd30/index.ts';
 import { attendanceFileName, buildAttendanceCsv, buildAttendanceXlsx } from '../../documents/attendance-export.ts';
 import type { Role } from '../../db/types.ts';
 import type { LiveEvents } from '../../services/live-events.ts';
+import { LiveBoards } from '../../services/live-boards.ts';
 
 export const RUN_CHECKIN: readonly Role[] = ['checkin', 'organizer'];
 const WATCH_CHECKIN: readonly Role[] = ['checkin', 'organizer', 'reporter'];
@@ -66,10 +67,14 @@ export default async function checkinRoutes(app: FastifyInstance) {
       throw new ForbiddenError('Buổi tập huấn này chưa được giao cho bạn điểm danh. Liên hệ cán bộ tổ chức.');
     }
   });
-  // Open live-board streams, ended when the server stops so shutdown never waits on them.
+  // Open live-board streams, ended when the server stops so shutdown never waits on them. However many boards are
+  // open, a session's counts are computed once per update (at most every 400 ms: 500 arrivals a minute become a
+  // few updates a second, each carrying the whole picture).
   const streams = new Set<() => void>();
+  const boards = new LiveBoards(app.liveEvents, (id) => liveCounts(app.db, id), 400, (error) => app.log.warn({ err: error }, 'live board update failed'));
   app.addHook('onClose', async () => {
     for (const end of streams) end();
+    boards.close();
   });
 
   async function sessionOr404(id: number) {
@@ -326,28 +331,13 @@ export default async function checkinRoutes(app: FastifyInstance) {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    let pending: NodeJS.Timeout | undefined;
     let closed = false;
-    const send = async () => {
-      pending = undefined;
-      if (closed) return;
-      try {
-        raw.write(`data: ${JSON.stringify(await liveCounts(app.db, sessionId))}\n\n`);
-      } catch (error) {
-        request.log.warn({ err: error }, 'live board update failed');
-      }
-    };
-    // 500 arrivals a minute become at most a few updates a second: each carries the whole picture.
-    const onChange = () => {
-      pending ??= setTimeout(send, 400);
-    };
-    const unsubscribe = app.liveEvents.subscribe(sessionId, onChange);
+    const watching = { stop: (): void => undefined };
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), 15_000);
     const stop = () => {
       closed = true;
-      unsubscribe();
+      watching.stop();
       clearInterval(heartbeat);
-      if (pending) clearTimeout(pending);
     };
     const end = () => {
       stop();
@@ -358,7 +348,11 @@ export default async function checkinRoutes(app: FastifyInstance) {
       stop();
       streams.delete(end);
     });
-    await send();
+    watching.stop = await boards.watch(sessionId, (payload) => {
+      if (!closed) raw.write(`data: ${payload}\n\n`);
+    });
+    // Closed while the first picture was being computed.
+    if (closed) watching.stop();
   });
 
   function describe(result: CheckinResult): string {
