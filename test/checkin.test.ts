@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLI_ACTOR } from '../server/services/audit.ts';
 import { checkIn } from '../server/services/checkin.ts';
 import { waitingCheckins } from '../server/services/checkin-recorder.ts';
@@ -155,6 +155,40 @@ describe('check-in', () => {
     const log = await t.app.db.selectFrom('checkin_attempts').select(['result', 'reason', 'ip', 'user_id', 'device']).where('session_id', '=', a.sessionId).orderBy('id').execute();
     expect(log.map((l) => l.reason)).toEqual(['unknown', 'unknown', 'other-session', 'revoked', 'replaced']);
     expect(log.every((l) => l.result === 'refused' && l.ip === '127.0.0.1' && l.user_id !== null)).toBe(true);
+  });
+
+  it('sees a revoked, reissued or substituted code at once, though the session\'s codes are remembered for a second', async () => {
+    const a = await liveSession(t, { names: ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung'] });
+    const b = await liveSession(t, { names: ['Võ Văn Em'] });
+    // The clock stands still: the remembered codes never grow old, so only the writes themselves can make them forgotten.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const token = (i: number) => a.codeOf(a.people[i]!).token;
+      expect((await scan(a.sessionId, { code: token(0) })).json()).toMatchObject({ result: 'ok', person: { name: 'Nguyễn Văn An' } });
+      // Another session's code and an unknown one are not in this session's roster: still refused for what they are.
+      expect((await scan(a.sessionId, { code: b.codeOf(b.people[0]!).token })).json()).toMatchObject({ result: 'refused', reason: 'other-session', person: { name: 'Võ Văn Em' } });
+      expect((await scan(a.sessionId, { code: 'A'.repeat(30) })).json()).toMatchObject({ result: 'refused', reason: 'unknown' });
+
+      // Revoked, then scanned again.
+      await revokeInvitationCode(t.app.db, CLI_ACTOR, a.codeOf(a.people[1]!).invitation_id, false);
+      expect((await scan(a.sessionId, { code: token(1) })).json()).toMatchObject({ result: 'refused', reason: 'revoked', person: { name: 'Trần Thị Bình' } });
+      expect((await scan(a.sessionId, { code: formatShortCode(a.codeOf(a.people[1]!).short_code) })).json()).toMatchObject({ result: 'refused', reason: 'revoked' });
+
+      // Reissued: the old code stops, the new one works.
+      await revokeInvitationCode(t.app.db, CLI_ACTOR, a.codeOf(a.people[2]!).invitation_id, true);
+      expect((await scan(a.sessionId, { code: token(2) })).json()).toMatchObject({ result: 'refused', reason: 'revoked' });
+      const fresh = await t.app.db.selectFrom('invitation_tokens').select(['token', 'short_code']).where('invitation_id', '=', a.codeOf(a.people[2]!).invitation_id).where('status', '=', 'active').executeTakeFirstOrThrow();
+      expect((await scan(a.sessionId, { code: formatShortCode(fresh.short_code) })).json()).toMatchObject({ result: 'ok', person: { name: 'Lê Văn Cường' } });
+
+      // Substituted: the invitee's code is replaced; the holder's name shown is the one now in the database.
+      const newcomer = await createPerson(t.app.db, CLI_ACTOR, { fullName: 'Đặng Văn Giang', position: '', unitId: String(a.unit), phone: '', email: '', notes: '' });
+      await substituteInvitation(t.app.db, CLI_ACTOR, a.codeOf(a.people[3]!).invitation_id, newcomer);
+      expect((await scan(a.sessionId, { code: token(3) })).json()).toMatchObject({ result: 'refused', reason: 'replaced', person: { name: 'Phạm Thị Dung' } });
+      await t.app.db.updateTable('people').set({ full_name: 'Nguyễn Văn Ân' }).where('id', '=', a.people[0]!).execute();
+      expect((await scan(a.sessionId, { code: token(0) })).json()).toMatchObject({ result: 'duplicate', person: { name: 'Nguyễn Văn Ân' } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is open only in the window: refused before it opens and after the session is closed', async () => {

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { ATTENDANCE_STATUS_LABELS, ATTENDED, hhmm, personCard, submitCheckin, type CheckinRequest, type CheckinResult, type PersonCard, type Resolved, type SessionRow } from './checkin-recorder.ts';
 import { isoToVnParts, nowIso } from './clock.ts';
-import { findCodeWithHolder, isWellFormedToken, normalizeShortCode } from './invitation-codes.ts';
+import { findCodeWithHolder, findSessionCodesWithHolder, isWellFormedToken, normalizeShortCode, type CodeWithHolder } from './invitation-codes.ts';
 import { cleanText } from './text.ts';
 
 export { ATTENDANCE_STATUS_LABELS, type CheckinRequest, type CheckinResult, type PersonCard, type RefusalReason } from './checkin-recorder.ts';
@@ -45,6 +45,36 @@ function findSessionForCheckin(db: Kysely<DB>, sessionId: number): Promise<Sessi
   ).get(sessionId);
 }
 
+interface Roster {
+  byToken: Map<string, CodeWithHolder>;
+  byShortCode: Map<string, CodeWithHolder>;
+}
+
+/**
+ * Every code of the session's invitations with its holder, read in one query and remembered for a second, so a
+ * scan at the door needs no read of its own. Revoking, reissuing, replacing or substituting writes these tables,
+ * which forgets the roster at once in this process; another instance's write is seen within the second.
+ */
+function sessionRoster(db: Kysely<DB>, sessionId: number): Promise<Roster> {
+  return cachedReadsOf(db, 'checkin_roster', { tables: ['invitation_tokens', 'invitations', 'people', 'units'], ttlMs: 1000, maxEntries: 200 }, async (id: number) => {
+    const roster: Roster = { byToken: new Map(), byShortCode: new Map() };
+    for (const code of await findSessionCodesWithHolder(db, id)) {
+      roster.byToken.set(code.token, code);
+      roster.byShortCode.set(code.shortCode, code);
+    }
+    return roster;
+  }).get(sessionId);
+}
+
+/** A scanned code from the session's roster; another session's code or an unknown one from the database. */
+async function findScannedCode(db: Kysely<DB>, sessionId: number, parsed: { token?: string; shortCode?: string }): Promise<CodeWithHolder | undefined> {
+  if (parsed.token === undefined && parsed.shortCode === undefined) return undefined;
+  const roster = await sessionRoster(db, sessionId);
+  const known = parsed.token !== undefined ? roster.byToken.get(parsed.token) : roster.byShortCode.get(parsed.shortCode!);
+  if (known) return known;
+  return findCodeWithHolder(db, parsed.token !== undefined ? { token: parsed.token } : { shortCode: parsed.shortCode! });
+}
+
 /** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
 export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<CheckinResult> {
   const nonce = request.nonce?.trim().slice(0, 100) || null;
@@ -62,7 +92,7 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
   let invitationId: number | null = null;
   if (request.code !== undefined) {
     const parsed = parseCode(request.code);
-    const code = parsed.token ? await findCodeWithHolder(db, { token: parsed.token }) : parsed.shortCode ? await findCodeWithHolder(db, { shortCode: parsed.shortCode }) : undefined;
+    const code = await findScannedCode(db, session.id, parsed);
     if (!code) return { result: 'refused', reason: 'unknown', message: 'Mã không hợp lệ: không có giấy mời nào với mã này.' };
     const person: PersonCard = { personId: code.personId, name: code.fullName, position: code.position, unit: code.unitName };
     if (code.status === 'replaced') return { result: 'refused', reason: 'replaced', message: 'Mã đã được thay bằng giấy mời mới hoặc đã có người đi thay.', person };

@@ -108,7 +108,7 @@ function selectCodesWithHolder(db: Executor) {
     .select(['people.full_name as fullName', 'people.position', 'units.name as unitName']);
 }
 
-type CodeWithHolder = CodeRow & { fullName: string; position: string; unitName: string };
+export type CodeWithHolder = CodeRow & { fullName: string; position: string; unitName: string };
 
 // The door looks codes up many times a second in a rush: both lookups are built and compiled once, then run with
 // the scanned value as their single parameter.
@@ -133,6 +133,11 @@ export async function findCodeWithHolder(db: Executor, by: { token: string } | {
   const [compiled, value] = 'token' in by ? [compiledLookups.token, by.token] : [compiledLookups.shortCode, by.shortCode];
   const result = await db.executeQuery<CodeWithHolder>({ ...compiled, parameters: [value] });
   return result.rows[0];
+}
+
+/** Every code of a training session's invitations (active, revoked and replaced alike), with its holder. */
+export function findSessionCodesWithHolder(db: Executor, sessionId: number): Promise<CodeWithHolder[]> {
+  return selectCodesWithHolder(db).where('invitations.session_id', '=', sessionId).execute();
 }
 
 /** The active code of each of these invitations. */
