@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLI_ACTOR } from '../server/services/audit.ts';
 import { checkIn } from '../server/services/checkin.ts';
-import { waitingCheckins } from '../server/services/checkin-recorder.ts';
+import { waitingCheckins, writingCheckins } from '../server/services/checkin-recorder.ts';
 import { isoToVnParts } from '../server/services/clock.ts';
 import { revokeInvitationCode } from '../server/services/letters.ts';
 import { createPerson } from '../server/services/people.ts';
@@ -69,7 +69,8 @@ describe('check-in', () => {
   async function asOneBatch<T>(count: number, submit: () => Promise<T>): Promise<T> {
     const held = await t.app.db.startTransaction().execute();
     const first = checkIn(t.app.db, { sessionId: 1, method: 'door', actor: CLI_ACTOR, code: 'x' }).catch(() => undefined);
-    await until(() => waitingCheckins(t.app.db) === 0);
+    // That one is taken by the writer, which waits for the held transaction.
+    await until(() => writingCheckins(t.app.db) === 1 && waitingCheckins(t.app.db) === 0);
     const all = submit();
     await until(() => waitingCheckins(t.app.db) === count);
     await held.rollback().execute();

@@ -94,22 +94,34 @@ class CheckinRecorder {
     this.#db = db;
   }
 
+  /** Check-ins in the batch being written now. */
+  #writing = 0;
+
   get waiting(): number {
     return this.#queue.length;
+  }
+
+  get writing(): number {
+    return this.#writing;
   }
 
   submit(pending: PendingCheckin): Promise<CheckinResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ ...pending, resolve, reject });
-      if (!this.#draining) void this.#drain();
+      if (!this.#draining) {
+        // The first batch starts after this turn of the event loop: scans that arrived together (a wave of
+        // clients) are all queued by then and written as one, instead of the first alone and the rest after it.
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#draining = true;
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, MAX_BATCH);
+        this.#writing = batch.length;
         let answers: CheckinResult[];
         try {
           answers = await this.#db.transaction().execute((trx) => recordBatch(trx, batch));
@@ -131,6 +143,7 @@ class CheckinRecorder {
         batch.forEach((item, i) => item.resolve(answers[i]!));
       }
     } finally {
+      this.#writing = 0;
       this.#draining = false;
     }
   }
@@ -148,6 +161,11 @@ export function submitCheckin(db: Kysely<DB>, pending: PendingCheckin): Promise<
 /** Check-ins waiting for the writer behind the batch being written (zero when the door is quiet). */
 export function waitingCheckins(db: Kysely<DB>): number {
   return recorders.get(db)?.waiting ?? 0;
+}
+
+/** Check-ins in the batch being written now (zero when the writer is idle). */
+export function writingCheckins(db: Kysely<DB>): number {
+  return recorders.get(db)?.writing ?? 0;
 }
 
 const nonceKey = (sessionId: number, nonce: string) => `${sessionId} ${nonce}`;

@@ -52,16 +52,29 @@ export function issueDoorPass(key: Buffer, input: { userId: number; sessionId: n
 
 export type DoorPassReading = { ok: true; claims: DoorPassClaims } | { ok: false; problem: 'malformed' | 'signature' | 'expired' };
 
+/**
+ * Passes whose signature was found good, per key: a door sends the same pass with every scan, so its HMAC is
+ * computed once. Only exact strings that verified are kept (the expiry is still checked on every use).
+ */
+const verified = new WeakMap<Buffer, Map<string, DoorPassClaims>>();
+const MAX_VERIFIED = 1000;
+
 /** Checks the form, the signature (in constant time) and the expiry; nothing here reads the database. */
 export function readDoorPass(key: Buffer, pass: string, at = Date.now()): DoorPassReading {
+  let known = verified.get(key);
+  const remembered = known?.get(pass);
+  if (remembered) return remembered.expiresAt * 1000 <= at ? { ok: false, problem: 'expired' } : { ok: true, claims: remembered };
   const match = pass.length <= MAX_PASS_LENGTH ? PASS_SHAPE.exec(pass) : null;
   if (!match) return { ok: false, problem: 'malformed' };
   const [, userId, sessionId, authPrefix, expiresAt, signature] = match as unknown as [string, string, string, string, string, string];
   const expected = Buffer.from(sign(key, pass.slice(0, pass.length - signature.length - 1)));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, problem: 'signature' };
-  const claims = { userId: Number(userId), sessionId: Number(sessionId), authPrefix, expiresAt: Number(expiresAt) };
+  const claims = Object.freeze({ userId: Number(userId), sessionId: Number(sessionId), authPrefix, expiresAt: Number(expiresAt) });
   if (claims.expiresAt * 1000 <= at) return { ok: false, problem: 'expired' };
+  if (!known) verified.set(key, (known = new Map()));
+  if (known.size >= MAX_VERIFIED) known.clear();
+  known.set(pass, claims);
   return { ok: true, claims };
 }
 

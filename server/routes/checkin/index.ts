@@ -52,7 +52,8 @@ export default async function checkinRoutes(app: FastifyInstance) {
   // Beyond the role: a check-in account works only on the sessions given to it; reporters only watch.
   app.addHook('preHandler', async (request) => {
     const user = request.user;
-    if (!user || request.routeOptions.config.access === 'public') return;
+    // A door pass was checked against the staff assignment when it was read (server/services/door-pass.ts).
+    if (!user || request.routeOptions.config.access === 'public' || request.viaDoorPass) return;
     const params = request.params as { id?: number };
     let sessionId = Number(params.id);
     if (request.routeOptions.url?.startsWith('/attendances/')) {
