@@ -80,6 +80,9 @@ export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<
   const nonce = request.nonce?.trim().slice(0, 100) || null;
   // Everything that only reads runs first, on the read connections; the writer then records whole batches of
   // check-ins (and answers a repeated nonce with its first answer) in one transaction each.
+  // A scanned code is looked up in the session's roster: read alongside the session's row, not after it, when
+  // neither is remembered yet (the first scans of a rush).
+  if (request.code !== undefined) sessionRoster(db, request.sessionId).catch(() => undefined);
   const session = await findSessionForCheckin(db, request.sessionId);
   if (!session) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
   const resolved = await resolve(db, session, request);

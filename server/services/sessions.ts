@@ -447,9 +447,14 @@ export async function setSessionStaff(db: Kysely<DB>, actor: Actor, sessionId: n
 export async function mayRunCheckin(db: Kysely<DB> | Transaction<DB>, user: { id: number; roles: readonly string[] }, sessionId: number): Promise<boolean> {
   if (user.roles.includes('organizer')) return true;
   if (!user.roles.includes('checkin')) return false;
+  return isSessionStaff(db, user.id, sessionId);
+}
+
+/** Whether the session was given to this account (whatever its roles). */
+export function isSessionStaff(db: Kysely<DB> | Transaction<DB>, userId: number, sessionId: number): Promise<boolean> {
   // Asked on every scan: remembered for a second, forgotten at once when assignments change.
   return cachedReadsOf(db, 'session_staff', { tables: ['session_staff'], ttlMs: 1000, maxEntries: 10_000 }, async (key: string) => {
-    const [userId, staffedSessionId] = key.split(' ').map(Number) as [number, number];
-    return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', staffedSessionId).where('user_id', '=', userId).executeTakeFirst());
-  }).get(`${user.id} ${sessionId}`);
+    const [staffId, staffedSessionId] = key.split(' ').map(Number) as [number, number];
+    return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', staffedSessionId).where('user_id', '=', staffId).executeTakeFirst());
+  }).get(`${userId} ${sessionId}`);
 }
