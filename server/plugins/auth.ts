@@ -27,6 +27,11 @@ declare module 'fastify' {
      * calls of the door page's script (see server/services/door-pass.ts).
      */
     doorPass?: boolean;
+    /**
+     * Called when a door pass is found genuine (signed for this route's session), before the reads that decide
+     * whether its login still holds: the route starts its own reads there so that both wait together.
+     */
+    warmUp?: (request: FastifyRequest) => void;
   }
   interface FastifyRequest {
     user: CurrentUser | null;
@@ -112,7 +117,8 @@ export default fp(
 
     app.addHook('onRequest', async (request, reply) => {
       if (carriesDoorPass(request)) {
-        const user = await authenticateDoorPass(app.db, options.doorPassKey, doorPassOf(request.headers)!, Number((request.params as { id?: string }).id));
+        const { warmUp } = request.routeOptions.config;
+        const user = await authenticateDoorPass(app.db, options.doorPassKey, doorPassOf(request.headers)!, Number((request.params as { id?: string }).id), warmUp && (() => warmUp(request)));
         request.user = user;
         request.viaDoorPass = true;
         await enforceAccess(request, reply);

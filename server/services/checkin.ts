@@ -75,6 +75,12 @@ async function findScannedCode(db: Kysely<DB>, sessionId: number, parsed: { toke
   return findCodeWithHolder(db, parsed.token !== undefined ? { token: parsed.token } : { shortCode: parsed.shortCode! });
 }
 
+/** Starts reading what a scan of this session needs (its row and its roster), if they are not remembered. */
+export function warmUpCheckin(db: Kysely<DB>, sessionId: number): void {
+  findSessionForCheckin(db, sessionId).catch(() => undefined);
+  sessionRoster(db, sessionId).catch(() => undefined);
+}
+
 /** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
 export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<CheckinResult> {
   const nonce = request.nonce?.trim().slice(0, 100) || null;

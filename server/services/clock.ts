@@ -1,9 +1,17 @@
 // Time as stored (UTC ISO-8601) and as shown (always Asia/Ho_Chi_Minh, whatever the server's zone).
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-/** The current instant as stored in the database. */
+let lastMs = NaN;
+let lastIso = '';
+
+/** The current instant as stored in the database (formatted once per millisecond: a rush asks many times in one). */
 export function nowIso(): string {
-  return new Date().toISOString();
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat('vi-VN', {

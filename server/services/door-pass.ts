@@ -97,7 +97,7 @@ function findLogin(db: Kysely<DB>, authPrefix: string) {
  * The account a pass speaks for on the route of training session `sessionId`, or a 401/403 with the reason.
  * The role itself is checked by the route's access rule afterwards, as for a cookie.
  */
-export async function authenticateDoorPass(db: Kysely<DB>, key: Buffer, pass: string, sessionId: number): Promise<CurrentUser> {
+export async function authenticateDoorPass(db: Kysely<DB>, key: Buffer, pass: string, sessionId: number, onGenuine?: () => void): Promise<CurrentUser> {
   const reading = readDoorPass(key, pass);
   if (!reading.ok) {
     throw new UnauthorizedError(
@@ -108,6 +108,8 @@ export async function authenticateDoorPass(db: Kysely<DB>, key: Buffer, pass: st
   }
   const { claims } = reading;
   if (claims.sessionId !== sessionId) throw new ForbiddenError('Trang quét mã này được mở cho buổi tập huấn khác. Hãy mở trang quét mã của buổi này.');
+  // Signed by us for this session: the route may start its own reads now, alongside the ones below.
+  onGenuine?.();
   // The remembered reads at once (the assignment's is used below): when they are not remembered (a second has
   // passed, a new session's rush begins) they cost one wait, not three.
   const [login, user] = await Promise.all([findLogin(db, claims.authPrefix), findCurrentUser(db, claims.userId), isSessionStaff(db, claims.userId, sessionId)]);

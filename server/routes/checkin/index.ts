@@ -7,7 +7,7 @@ import { text, textFields } from '../forms.ts';
 import { limitAttempts } from '../../plugins/security.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
-  ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, type CheckinResult,
+  ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, warmUpCheckin, type CheckinResult,
 } from '../../services/checkin.ts';
 import { isoToVnParts } from '../../services/clock.ts';
 import { findCodeByToken } from '../../services/invitation-codes.ts';
@@ -92,7 +92,10 @@ export default async function checkinRoutes(app: FastifyInstance) {
 
   app.post<Id>(
     '/sessions/:id/checkin',
-    { config: { access: RUN_CHECKIN, doorPass: true }, schema: { params: IdParams, body: ScanBody } },
+    {
+      config: { access: RUN_CHECKIN, doorPass: true, warmUp: (request) => warmUpCheckin(app.db, Number((request.params as { id: string }).id)) },
+      schema: { params: IdParams, body: ScanBody },
+    },
     async (request, reply) => {
       const body = request.body as { code?: string; personId?: number | string; nonce?: string; method?: 'door' | 'desk' };
       const personId = body.personId === undefined || body.personId === '' ? undefined : Number(body.personId);
