@@ -73,6 +73,25 @@ describe('door pass', () => {
     expect(await t.app.db.selectFrom('auth_sessions').select('id_hash').execute()).toHaveLength(1);
   });
 
+  it('answers bad input sent with a pass with a 4xx and a Vietnamese message, and no cookie', async () => {
+    const { sessionId } = await liveSession(t);
+    const pass = await doorPass(staff.visitor, sessionId);
+    const headers = { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${pass}` };
+    const tooLong = await t.app.inject({ method: 'POST', url: `/sessions/${sessionId}/checkin`, payload: { code: 'x'.repeat(501) }, headers });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().message).toBe('Dữ liệu gửi lên không hợp lệ.');
+    const broken = await t.app.inject({ method: 'POST', url: `/sessions/${sessionId}/checkin`, payload: '{"code":', headers });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().message).toBe('Dữ liệu JSON gửi lên không hợp lệ.');
+    const empty = await t.app.inject({ method: 'POST', url: `/sessions/${sessionId}/checkin`, payload: {}, headers });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.json().fields).toEqual({ code: 'Thiếu mã cần điểm danh.' });
+    const notAnId = await t.app.inject({ method: 'POST', url: '/sessions/abc/checkin', payload: { code: 'ABC' }, headers });
+    expect(notAnId.statusCode).toBe(403);
+    for (const answer of [tooLong, broken, empty, notAnId]) expect(answer.headers['set-cookie']).toBeUndefined();
+    expect(await t.app.db.selectFrom('auth_sessions').select('id_hash').execute()).toHaveLength(1);
+  });
+
   it('refuses tampered, malformed, expired, other-session and other-user passes with a Vietnamese message', async () => {
     const a = await liveSession(t);
     const b = await liveSession(t, { names: ['Phạm Văn Dũng'] });
