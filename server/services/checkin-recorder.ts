@@ -174,8 +174,11 @@ const personKey = (sessionId: number, personId: number) => `${sessionId} ${perso
 /** The whole batch inside one write transaction; answers in the order of the batch. */
 async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promise<CheckinResult[]> {
   const answers: (CheckinResult | undefined)[] = new Array(batch.length);
+  // Both reads at once (one wait for the connection instead of two), under the write lock: the answers already
+  // given to these nonces, and the attendances already recorded for these people — of two scans of one person,
+  // here or in different batches, exactly one records.
+  const [stored, attendances] = await Promise.all([storedAnswers(trx, batch), existingAttendances(trx, batch)]);
   // Same nonce, same answer: a request answered before, or an earlier request of this very batch.
-  const stored = await storedAnswers(trx, batch);
   const firstWithNonce = new Map<string, number>();
   const repeatOf = new Map<number, number>();
   batch.forEach((item, i) => {
@@ -188,8 +191,6 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
   });
   const fresh = batch.map((_, i) => i).filter((i) => answers[i] === undefined && !repeatOf.has(i));
 
-  // Read under the write lock: of two scans of one person, here or in different batches, exactly one records.
-  const attendances = await existingAttendances(trx, fresh.map((i) => batch[i]!));
   const inserts: Insertable<AttendancesTable>[] = [];
   const audits: { actor: Actor; change: AuditChange }[] = [];
   const duplicates: { index: number; first: AttendanceRow; person: PersonCard }[] = [];
@@ -233,12 +234,22 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
       answers[index] = { result: 'duplicate', person, firstAt, firstBy, message: `Đã điểm danh lúc ${firstAt} (${firstBy}).` };
     }
   }
-  if (inserts.length > 0) await trx.insertInto('attendances').values(inserts).execute();
-  await recordAudits(trx, audits);
   const attempts = fresh.map((i) => attemptRow(batch[i]!, answers[i]!));
-  if (attempts.length > 0) await trx.insertInto('checkin_attempts').values(attempts).execute();
+  // Three independent inserts sent together; all of them settle before the transaction ends either way.
+  await allSettledOrThrow([
+    inserts.length > 0 ? trx.insertInto('attendances').values(inserts).execute() : undefined,
+    recordAudits(trx, audits),
+    attempts.length > 0 ? trx.insertInto('checkin_attempts').values(attempts).execute() : undefined,
+  ]);
   for (const [i, first] of repeatOf) answers[i] = answers[first];
   return answers as CheckinResult[];
+}
+
+/** Waits for every statement (none may still be queued when the transaction ends), then throws the first failure. */
+async function allSettledOrThrow(work: (Promise<unknown> | undefined)[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function storedAnswers(trx: Transaction<DB>, batch: PendingCheckin[]): Promise<Map<string, CheckinResult>> {
