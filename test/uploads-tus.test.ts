@@ -9,15 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
-import { saveAgencyProfile } from '../server/services/agency.ts';
-import { CLI_ACTOR } from '../server/services/audit.ts';
-import { createUser } from '../server/services/users.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
-import { TEST_PASSWORD, loggedInUser, sampleAgency } from './helpers/factories.ts';
+import { TEST_PASSWORD, loggedInUser } from './helpers/factories.ts';
 import { csrfFrom } from './helpers/http.ts';
 import { loginOverHttp } from './helpers/load.ts';
-import { createProgramme, samplePdf, samplePhoto, sampleVideo, type Programme } from './helpers/materials.ts';
+import { createProgramme, samplePdf, samplePhoto, sampleVideo, seedUploadData, type Programme } from './helpers/materials.ts';
 import { startServer } from './helpers/processes.ts';
 import { databaseFile } from './helpers/seed.ts';
 import { createUpload, patchCutOff, patchUpload, settledOffset, uploadOffset, uploadUrl, type TusLogin } from './helpers/tus.ts';
@@ -160,16 +156,7 @@ describe('kill -9 of the server in the middle of an upload', () => {
 
   it('registers nothing, and after the restart the upload resumes to the same SHA-256', async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'tap-huan-tus-crash-'));
-    const db = openDatabase(databaseFile(dataDir), 0);
-    let sessionId: number;
-    try {
-      await migrateToLatest(db);
-      await createUser(db, CLI_ACTOR, { username: 'tochuc', fullName: 'Cán bộ tổ chức', password: TEST_PASSWORD, roles: ['organizer'], mustChangePassword: false });
-      await db.transaction().execute((trx) => saveAgencyProfile(trx, CLI_ACTOR, sampleAgency));
-      ({ sessionId } = await createProgramme({ db }));
-    } finally {
-      await db.destroy();
-    }
+    const { sessionId } = await seedUploadData(dataDir);
     const env = { DATA_DIR: dataDir, NODE_ENV: 'test' };
     const data = recording(24);
     let server = await startServer(env);

@@ -8,13 +8,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openDatabase } from '../../server/db/database.ts';
-import { migrateToLatest } from '../../server/db/migrate.ts';
-import { saveAgencyProfile } from '../../server/services/agency.ts';
-import { CLI_ACTOR } from '../../server/services/audit.ts';
-import { createUser } from '../../server/services/users.ts';
-import { TEST_PASSWORD, sampleAgency } from '../helpers/factories.ts';
+import { TEST_PASSWORD } from '../helpers/factories.ts';
 import { loginOverHttp } from '../helpers/load.ts';
-import { createProgramme, sampleVideo } from '../helpers/materials.ts';
+import { sampleVideo, seedUploadData } from '../helpers/materials.ts';
 import { startServer } from '../helpers/processes.ts';
 import { databaseFile } from '../helpers/seed.ts';
 import { createUpload, patchUpload, uploadUrl } from '../helpers/tus.ts';
@@ -85,16 +81,7 @@ const bench: Bench = {
       const copyMbps = SIZE / MB / ((performance.now() - copyStart) / 1000);
       rmSync(path.join(work, 'copy.webm'));
 
-      const db = openDatabase(databaseFile(dataDir), 0);
-      let sessionId: number;
-      try {
-        await migrateToLatest(db);
-        await createUser(db, CLI_ACTOR, { username: 'tochuc', fullName: 'Cán bộ tổ chức', password: TEST_PASSWORD, roles: ['organizer'], mustChangePassword: false });
-        await db.transaction().execute((trx) => saveAgencyProfile(trx, CLI_ACTOR, sampleAgency));
-        ({ sessionId } = await createProgramme({ db }));
-      } finally {
-        await db.destroy();
-      }
+      const { sessionId } = await seedUploadData(dataDir);
 
       const server = await startServer({ DATA_DIR: dataDir, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
       try {

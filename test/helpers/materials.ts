@@ -6,7 +6,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../server/db/types.ts';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
+import { openDatabase } from '../../server/db/database.ts';
+import { migrateToLatest } from '../../server/db/migrate.ts';
+import { saveAgencyProfile } from '../../server/services/agency.ts';
 import { CLI_ACTOR } from '../../server/services/audit.ts';
+import { createUser } from '../../server/services/users.ts';
+import { TEST_PASSWORD, sampleAgency } from './factories.ts';
+import { databaseFile } from './seed.ts';
 import { createPlan, createRound } from '../../server/services/plans.ts';
 import { createSession } from '../../server/services/sessions.ts';
 
@@ -25,6 +31,19 @@ export async function createProgramme(app: { db: Kysely<DB> }): Promise<Programm
     checkinOpensMinutes: '30', lateAfterMinutes: '15', status: 'planned', notes: '',
   });
   return { planId, roundId, sessionId };
+}
+
+/** A fresh data directory's database with an organizer (`tochuc`, TEST_PASSWORD), the agency and a programme, for a real server to start on. */
+export async function seedUploadData(dataDir: string): Promise<Programme> {
+  const db = openDatabase(databaseFile(dataDir), 0);
+  try {
+    await migrateToLatest(db);
+    await createUser(db, CLI_ACTOR, { username: 'tochuc', fullName: 'Cán bộ tổ chức', password: TEST_PASSWORD, roles: ['organizer'], mustChangePassword: false });
+    await db.transaction().execute((trx) => saveAgencyProfile(trx, CLI_ACTOR, sampleAgency));
+    return await createProgramme({ db });
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** A real JPEG with an EXIF capture time (local time, no zone) and distinct pixels per seed. */
