@@ -37,6 +37,8 @@ export type BundleScope = ReportScope;
 
 /** Bump when the bundle's bytes change for the same data (layout, manifest, a document's drawing). */
 export const BUNDLE_FORMAT = 'tap-huan/ho-so-minh-chung/1';
+/** Raise when a generated document (letter, sheet, programme, report, index) is drawn differently: checksums kept for the old drawing are then recomputed. */
+const DOCUMENTS_REVISION = 2;
 
 export const REPORT_PATH = '00_Bao_cao_ket_qua.pdf';
 export const BUNDLE_FOLDERS = {
@@ -214,7 +216,7 @@ async function fingerprintOf(db: Kysely<DB>, key: ScopeKey, options: BundleOptio
   const fonts = resolveFonts({ fontDir: options.fontDir });
   const fontFiles = Object.values(fonts.files).map((file) => [file, statSync(file).size]);
   const rows = await loadFingerprintRows(db, key.planId, options.now ?? nowIso());
-  const input = JSON.stringify({ format: BUNDLE_FORMAT, zlib: process.versions.zlib, scope: [key.kind, key.id], fonts: fontFiles, rows });
+  const input = JSON.stringify({ format: BUNDLE_FORMAT, documents: DOCUMENTS_REVISION, zlib: process.versions.zlib, scope: [key.kind, key.id], fonts: fontFiles, rows });
   return createHash('sha256').update(input).digest('hex');
 }
 

@@ -5,7 +5,8 @@ import { Nd30Canvas, type CanvasOptions, type DocumentLayout } from './canvas.ts
 import { lineHeight } from './config.ts';
 import { documentSymbol, formatDocumentDate, formatNumberLine, formatNumberSymbol, formatPlaceDate, formatSessionTime, nfc } from './format.ts';
 import { drawHeading } from './heading.ts';
-import { drawLine, plainText, wrapBalanced, wrapText, type FlowLine, type RichText, type TextRun } from './text-flow.ts';
+import { drawLine, plainText, wrapBalanced, wrapText, type RichText, type TextRun } from './text-flow.ts';
+import { BodyFlow, keepWithSignature } from './body-flow.ts';
 import { signatureBlock, type SignatureBlock } from './signature.ts';
 import type { InvitationLetter, Letter, OfficialLetter } from './types.ts';
 
@@ -73,68 +74,6 @@ export function recipientLines(letter: Letter): string[] {
     .map((recipient) => `- ${recipient};`);
   lines.push(`- Lưu: ${trimEnd(letter.archive?.trim() || 'VT')}.`);
   return lines;
-}
-
-/** Vertical flow of the body over pages. */
-class BodyFlow {
-  y: number;
-  constructor(readonly canvas: Nd30Canvas, y: number) {
-    this.y = y;
-  }
-
-  get size(): number {
-    return this.canvas.config.sizes.body.value;
-  }
-
-  get pitch(): number {
-    return lineHeight(this.canvas.config, this.size, this.canvas.config.body.lineSpacing.value);
-  }
-
-  get room(): number {
-    return this.canvas.area.bottom - this.y;
-  }
-
-  get pageRoom(): number {
-    return this.canvas.area.bottom - this.canvas.area.top;
-  }
-
-  nextPage(): void {
-    this.canvas.newPage();
-    this.y = this.canvas.area.top;
-  }
-
-  lines(text: RichText, indent = true): FlowLine[] {
-    return wrapText(this.canvas, text, { size: this.size, width: this.canvas.width, firstIndent: indent ? this.canvas.config.body.firstLineIndent : 0 });
-  }
-
-  drawLines(lines: FlowLine[], role: string, align: 'justify' | 'left' | 'center' = 'justify', x = this.canvas.area.left, width = this.canvas.width): void {
-    const { canvas, size, pitch } = this;
-    const leading = (pitch - canvas.ascent({ size }) - canvas.descent({ size })) / 2;
-    for (const line of lines) {
-      drawLine(canvas, line, { x, width, baseline: this.y + leading + canvas.ascent({ size }), size, align, role });
-      this.y += pitch;
-    }
-  }
-
-  /** A paragraph over pages: at least two lines at a page's foot and two at the next page's top. */
-  paragraph(lines: FlowLine[], role = 'body-line'): void {
-    let rest = lines;
-    while (rest.length > 0) {
-      const fits = Math.floor((this.room + 0.01) / this.pitch);
-      if (fits >= rest.length) {
-        this.drawLines(rest, role);
-        break;
-      }
-      let here = Math.min(fits, rest.length - 2);
-      const atPageTop = this.y <= this.canvas.area.top + 0.01;
-      if (here < 2 && !atPageTop) here = 0;
-      if (atPageTop) here = Math.max(here, Math.min(fits, rest.length), 1);
-      this.drawLines(rest.slice(0, here), role);
-      rest = rest.slice(here);
-      if (rest.length > 0) this.nextPage();
-    }
-    this.y += this.canvas.config.body.paragraphSpacing.value;
-  }
 }
 
 function signature(canvas: Nd30Canvas, letter: Letter): SignatureBlock {
@@ -221,32 +160,6 @@ function drawAddressees(canvas: Nd30Canvas, flow: BodyFlow, addressees: string[]
     flow.drawLines(lines, 'addressee', 'left', itemX, itemWidth);
   }
   flow.y += canvas.config.body.paragraphSpacing.value + canvas.config.spacing.afterAddressees;
-}
-
-/**
- * The last paragraph and the signing block stay on one page: when they do not fit, the paragraph moves
- * with the block to the next page (a paragraph too long for that keeps as many of its last lines with the block as fit).
- */
-function keepWithSignature(flow: BodyFlow, lines: FlowLine[], block: { height: number; draw(top: number): void }): void {
-  const { config } = flow.canvas;
-  const blockRoom = config.spacing.beforeSignature + block.height;
-  const linesHeight = lines.length * flow.pitch;
-  if (linesHeight + blockRoom > flow.room + 0.01) {
-    const onFreshPage = Math.floor((flow.pageRoom - blockRoom + 0.01) / flow.pitch);
-    if (lines.length <= onFreshPage) {
-      flow.nextPage();
-    } else {
-      const withBlock = Math.max(2, onFreshPage);
-      flow.paragraph(lines.slice(0, lines.length - withBlock));
-      flow.y -= config.body.paragraphSpacing.value;
-      flow.nextPage();
-      lines = lines.slice(lines.length - withBlock);
-    }
-  }
-  flow.drawLines(lines, 'body-line');
-  flow.y += config.spacing.beforeSignature;
-  block.draw(flow.y);
-  flow.y += block.height;
 }
 
 function canvasFor(letter: Letter, options: LetterRenderOptions, trace: boolean): Nd30Canvas {

@@ -9,7 +9,8 @@ import { ND30_DEFAULTS, lineHeight, type ResultsReportLayout } from './config.ts
 import { formatBytes, formatNumberLine, formatSessionTime, formatShortDate, nfc } from './format.ts';
 import { drawHeading, upper } from './heading.ts';
 import { TableFlow, type TableColumn, type TableRow, type TableSpec } from './table.ts';
-import { drawLine, wrapBalanced, wrapText, type FlowLine, type RichText } from './text-flow.ts';
+import { drawLine, wrapBalanced, type FlowLine, type RichText } from './text-flow.ts';
+import { BodyFlow, keepWithSignature } from './body-flow.ts';
 import { signatureBlock, type SignatureBlock } from './signature.ts';
 import type { AttendanceCounts, ReportRound, ReportSession, ResultsReport } from './types.ts';
 
@@ -181,79 +182,13 @@ export function assessmentParagraphs(report: ResultsReport): string[] {
 }
 
 /** Vertical flow of the body over pages: paragraphs, headings kept with what follows, tables. */
-class ReportFlow {
-  y: number;
+class ReportFlow extends BodyFlow {
   constructor(
-    readonly canvas: Nd30Canvas,
+    canvas: Nd30Canvas,
     readonly layout: ResultsReportLayout,
     y: number,
   ) {
-    this.y = y;
-  }
-
-  get size(): number {
-    return this.canvas.config.sizes.body.value;
-  }
-
-  get pitch(): number {
-    return lineHeight(this.canvas.config, this.size, this.canvas.config.body.lineSpacing.value);
-  }
-
-  get room(): number {
-    return this.canvas.area.bottom - this.y;
-  }
-
-  get atPageTop(): boolean {
-    return this.y <= this.canvas.area.top + 0.01;
-  }
-
-  nextPage(): void {
-    this.canvas.newPage();
-    this.y = this.canvas.area.top;
-  }
-
-  /** A new page unless `height` still fits. */
-  ensure(height: number): void {
-    if (height > this.room + 0.01 && !this.atPageTop) this.nextPage();
-  }
-
-  lines(text: RichText, options: { indent?: boolean; face?: 'regular' | 'bold' | 'italic' | 'boldItalic'; hanging?: number } = {}): FlowLine[] {
-    const indent = options.indent ?? true;
-    return wrapText(this.canvas, text, {
-      size: this.size,
-      face: options.face,
-      width: this.canvas.width,
-      firstIndent: indent ? this.canvas.config.body.firstLineIndent : 0,
-      restIndent: options.hanging ?? 0,
-    });
-  }
-
-  drawLines(lines: FlowLine[], role: string, align: 'justify' | 'left' | 'center' = 'justify'): void {
-    const { canvas, size, pitch } = this;
-    const leading = (pitch - canvas.ascent({ size }) - canvas.descent({ size })) / 2;
-    for (const line of lines) {
-      drawLine(canvas, line, { x: canvas.area.left, width: canvas.width, baseline: this.y + leading + canvas.ascent({ size }), size, align, role });
-      this.y += pitch;
-    }
-  }
-
-  /** A paragraph over pages: at least two lines at a page's foot and two at the next page's top. */
-  paragraph(lines: FlowLine[], role = 'body-line', align: 'justify' | 'left' = 'justify'): void {
-    let rest = lines;
-    while (rest.length > 0) {
-      const fits = Math.floor((this.room + 0.01) / this.pitch);
-      if (fits >= rest.length) {
-        this.drawLines(rest, role, align);
-        break;
-      }
-      let here = Math.min(fits, rest.length - 2);
-      if (here < 2 && !this.atPageTop) here = 0;
-      if (this.atPageTop) here = Math.max(here, Math.min(fits, rest.length), 1);
-      this.drawLines(rest.slice(0, here), role, align);
-      rest = rest.slice(here);
-      if (rest.length > 0) this.nextPage();
-    }
-    this.y += this.canvas.config.body.paragraphSpacing.value;
+    super(canvas, y);
   }
 
   /** Height of a paragraph's first lines (what must follow a heading on its page). */
@@ -605,17 +540,6 @@ function newsTable(flow: ReportFlow, report: ResultsReport): ReportTable | undef
 
 function signature(canvas: Nd30Canvas, report: ResultsReport): SignatureBlock {
   return signatureBlock(canvas, { authorityLines: report.agency.signerAuthorityLines, signerName: report.agency.signerName, recipients: reportRecipients(report) });
-}
-
-/** The closing paragraph and the signing block share a page: never a signature alone on a page. */
-function keepWithSignature(flow: ReportFlow, lines: FlowLine[], block: { height: number; draw(top: number): void }): void {
-  const { config } = flow.canvas;
-  const blockRoom = config.spacing.beforeSignature + block.height;
-  if (lines.length * flow.pitch + blockRoom > flow.room + 0.01) flow.nextPage();
-  flow.drawLines(lines, 'body-line');
-  flow.y += config.spacing.beforeSignature;
-  block.draw(flow.y);
-  flow.y += block.height;
 }
 
 /** The PDF's creation date: the data's last change, so the same data gives the same bytes. */
