@@ -56,4 +56,43 @@ describe('cached reads', () => {
       await elsewhere.destroy();
     }
   });
+
+  it('may serve an expired entry while reading it again, but never keeps a read that a write overtook', async () => {
+    const { here, elsewhere } = await twoInstances();
+    try {
+      let release: (() => void) | undefined;
+      let hold = false;
+      const settings = cachedReads(here, { tables: ['app_settings'], ttlMs: 50, staleMs: 60_000, maxEntries: 10 }, async (key: string) => {
+        const row = await here.selectFrom('app_settings').select('value').where('key', '=', key).executeTakeFirst();
+        if (hold) await new Promise<void>((resolve) => (release = resolve));
+        return row?.value;
+      });
+      const now = new Date().toISOString();
+      await here.insertInto('app_settings').values({ key: 'k', value: 'one', updated_at: now }).execute();
+      expect(await settings.get('k')).toBe('one');
+      // Another instance changes it; once the TTL passed, the old value is served at once and read again behind it.
+      await elsewhere.updateTable('app_settings').set({ value: 'two' }).where('key', '=', 'k').execute();
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await settings.get('k')).toBe('one');
+      await until(async () => (await settings.get('k')) === 'two');
+      // A background read that began before this process's own write must not bring the old value back.
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      hold = true;
+      expect(await settings.get('k')).toBe('two');
+      await until(() => release !== undefined);
+      await here.updateTable('app_settings').set({ value: 'three' }).where('key', '=', 'k').execute();
+      hold = false;
+      release!();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await settings.get('k')).toBe('three');
+      settings.close();
+    } finally {
+      await here.destroy();
+      await elsewhere.destroy();
+    }
+  });
 });
+
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
+}

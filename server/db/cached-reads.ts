@@ -1,6 +1,8 @@
 // Short-lived memo of hot reads (who is logged in, a session's row) so a rush of requests does not repeat them.
 // Entries are forgotten at once when this process writes a table they come from, and after `ttlMs` in any case:
-// that bound is how stale another app instance's write can be seen here.
+// that bound is how stale another app instance's write can be seen here. A memo may also serve an expired entry,
+// no older than `staleMs` more, while one read replaces it in the background (so the first scan after a quiet minute
+// does not wait); that read's result is dropped if a write happened meanwhile.
 import type { Kysely, Transaction } from 'kysely';
 import { tableChangesOf } from './table-changes.ts';
 import type { DB } from './types.ts';
@@ -14,14 +16,24 @@ export interface CachedReads<K, V> {
 interface Entry<V> {
   value: Promise<V>;
   expiresAt: number;
+  refreshing?: boolean;
+}
+
+export interface CachedReadsOptions {
+  tables: readonly (keyof DB)[];
+  ttlMs: number;
+  maxEntries: number;
+  /** How long past its TTL an entry may still be served while it is read again (default 0: never). */
+  staleMs?: number;
 }
 
 /** Memoizes `load(key)` for up to `ttlMs`; without a change feed for `db` (not opened by openDatabase) it never caches. */
-export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: { tables: readonly (keyof DB)[]; ttlMs: number; maxEntries: number }, load: (key: K) => Promise<V>): CachedReads<K, V> {
+export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: CachedReadsOptions, load: (key: K) => Promise<V>): CachedReads<K, V> {
   const changes = tableChangesOf(db);
   if (!changes) return { get: load, close: () => undefined };
   const entries = new Map<K, Entry<V>>();
   const watched = new Set<string>(options.tables as readonly string[]);
+  const staleMs = options.staleMs ?? 0;
   const unsubscribe = changes.subscribe((tables) => {
     if (tables === null || [...tables].some((table) => watched.has(table))) entries.clear();
   });
@@ -30,6 +42,21 @@ export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: { t
       const now = Date.now();
       const hit = entries.get(key);
       if (hit && hit.expiresAt > now) return hit.value;
+      if (hit && hit.expiresAt + staleMs > now) {
+        if (!hit.refreshing) {
+          hit.refreshing = true;
+          load(key).then(
+            (fresh) => {
+              // Stored only if nothing was forgotten meanwhile: a write since would have removed this very entry.
+              if (entries.get(key) === hit) entries.set(key, { value: Promise.resolve(fresh), expiresAt: Date.now() + options.ttlMs });
+            },
+            () => {
+              if (entries.get(key) === hit) entries.delete(key);
+            },
+          );
+        }
+        return hit.value;
+      }
       if (entries.size >= options.maxEntries) entries.clear();
       const value = load(key);
       const entry = { value, expiresAt: now + options.ttlMs };
@@ -50,7 +77,7 @@ export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: { t
 const perDatabase = new WeakMap<Kysely<DB> | Transaction<DB>, Map<string, CachedReads<unknown, unknown>>>();
 
 /** The memo named `name` of this database, made on first use (for services, which receive only `db`). */
-export function cachedReadsOf<K, V>(db: Kysely<DB> | Transaction<DB>, name: string, options: { tables: readonly (keyof DB)[]; ttlMs: number; maxEntries: number }, load: (key: K) => Promise<V>): CachedReads<K, V> {
+export function cachedReadsOf<K, V>(db: Kysely<DB> | Transaction<DB>, name: string, options: CachedReadsOptions, load: (key: K) => Promise<V>): CachedReads<K, V> {
   let memos = perDatabase.get(db);
   if (!memos) perDatabase.set(db, (memos = new Map()));
   let memo = memos.get(name) as CachedReads<K, V> | undefined;

@@ -38,9 +38,16 @@ export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' 
   return { open: true as const, opens, ends };
 }
 
+/**
+ * After a quiet spell at the door, the first scans get the session's row and roster as last read (at most a minute
+ * old) while they are read again: this process's own changes are never served stale (they forget the memo at once),
+ * only another app instance's change could be seen up to a minute late by those first scans.
+ */
+const DOOR_STALE_MS = 60_000;
+
 /** The session's row, read once a second at most during a rush; closing or editing it is seen at once. */
 function findSessionForCheckin(db: Kysely<DB>, sessionId: number): Promise<SessionRow | undefined> {
-  return cachedReadsOf(db, 'checkin_session', { tables: ['sessions'], ttlMs: 1000, maxEntries: 1000 }, (id: number) =>
+  return cachedReadsOf(db, 'checkin_session', { tables: ['sessions'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 1000 }, (id: number) =>
     db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
   ).get(sessionId);
 }
@@ -56,7 +63,7 @@ interface Roster {
  * which forgets the roster at once in this process; another instance's write is seen within the second.
  */
 function sessionRoster(db: Kysely<DB>, sessionId: number): Promise<Roster> {
-  return cachedReadsOf(db, 'checkin_roster', { tables: ['invitation_tokens', 'invitations', 'people', 'units'], ttlMs: 1000, maxEntries: 200 }, async (id: number) => {
+  return cachedReadsOf(db, 'checkin_roster', { tables: ['invitation_tokens', 'invitations', 'people', 'units'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 200 }, async (id: number) => {
     const roster: Roster = { byToken: new Map(), byShortCode: new Map() };
     for (const code of await findSessionCodesWithHolder(db, id)) {
       roster.byToken.set(code.token, code);

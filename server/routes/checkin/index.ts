@@ -86,7 +86,9 @@ export default async function checkinRoutes(app: FastifyInstance) {
 
   app.get<Id>('/sessions/:id/door', { config: { access: RUN_CHECKIN }, schema: { params: IdParams } }, async (request, reply) => {
     const session = await sessionOr404(request.params.id);
-    // The page's script sends its scans with this pass instead of the cookie and a CSRF token.
+    // The page's script sends its scans with this pass instead of the cookie and a CSRF token; the session's roster
+    // is read now, so the first person at the door does not wait for it.
+    warmUpCheckin(app.db, session.id);
     return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result: null, doorPass: request.issueDoorPass(session.id) });
   });
 
