@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loginAs } from './helpers/factories.ts';
-import { addMaterial, FAKE_MP4, sha256Hex } from './helpers/bundle.ts';
+import { addMaterial, demoIds, FAKE_MP4, sha256Hex } from './helpers/bundle.ts';
 import { runCli } from './helpers/processes.ts';
 
 describe('CLI: list and bundle', () => {
@@ -13,10 +13,8 @@ describe('CLI: list and bundle', () => {
   beforeEach(async () => {
     t = await buildApp({ LOGIN_MAX_PER_IP: '100' });
     await loadDemoData(t.app.db);
-    const plan = await t.app.db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
-    const rounds = await t.app.db.selectFrom('rounds').select('id').orderBy('number').execute();
-    ids = { planId: plan.id, round1: rounds[0]!.id, round2: rounds[1]!.id };
-    await addMaterial(t.app.db, t.app.storage, { planId: plan.id, roundId: ids.round1, kind: 'video', title: 'Ghi hình', originalName: 'ghi-hinh.mp4', mimeType: 'video/mp4', content: FAKE_MP4 });
+    ids = await demoIds(t.app.db);
+    await addMaterial(t.app.db, t.app.storage, { planId: ids.planId, roundId: ids.round1, kind: 'video', title: 'Ghi hình', originalName: 'ghi-hinh.mp4', mimeType: 'video/mp4', content: FAKE_MP4 });
   });
   afterEach(() => t.close());
   const cli = (...args: string[]) => runCli(args, { DATA_DIR: t.dataDir });

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, loadDemoData } from '../server/services/demo.ts';
 import { buildApp, type TestApp } from './helpers/build-app.ts';
 import { loginAs } from './helpers/factories.ts';
 import type { Visitor } from './helpers/http.ts';
-import { addMaterial, pseudoRandomBytes, sha256Hex, unzipTest, zipEntries } from './helpers/bundle.ts';
+import { addMaterial, demoIds, pseudoRandomBytes, sha256Hex, unzipTest, zipEntries } from './helpers/bundle.ts';
 import { BUNDLE_FOLDERS } from '../server/services/evidence-bundle.ts';
 
 let work = '';
@@ -30,9 +30,7 @@ describe('reports page and downloads', () => {
   beforeEach(async () => {
     t = await buildApp({ LOGIN_MAX_PER_IP: '100' });
     await loadDemoData(t.app.db);
-    const plan = await t.app.db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
-    const rounds = await t.app.db.selectFrom('rounds').select('id').orderBy('number').execute();
-    ids = { planId: plan.id, round1: rounds[0]!.id, round2: rounds[1]!.id };
+    ids = await demoIds(t.app.db);
   });
   afterEach(() => t.close());
 

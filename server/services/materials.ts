@@ -33,6 +33,17 @@ export interface EvidenceScope {
 }
 
 /** Reads a scope value ("session:3") and finds the plan and round above it. */
+/** The scope, or undefined with its message added to a form's `errors`. */
+export async function resolveScopeInto(db: Kysely<DB>, value: string, errors: Record<string, string>): Promise<EvidenceScope | undefined> {
+  try {
+    return await resolveScope(db, value);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    Object.assign(errors, error.fieldErrors);
+    return undefined;
+  }
+}
+
 export async function resolveScope(db: Kysely<DB>, value: string): Promise<EvidenceScope> {
   const match = /^(plan|round|session):([1-9][0-9]{0,9})$/.exec(value);
   const invalid = new ValidationError({ scope: 'Không xác định được kế hoạch, đợt hoặc buổi tập huấn của tệp. Vui lòng mở lại trang tải lên từ trang buổi, đợt hoặc kế hoạch.' });
@@ -91,13 +102,7 @@ export interface CheckedMaterialMeta {
 /** Validates the fields of an upload; `size`, when the client declares it (tus), is checked against the kind's limit. */
 export async function checkMaterialMeta(db: Kysely<DB>, input: MaterialMetaInput, limits: UploadLimits, size?: number): Promise<CheckedMaterialMeta> {
   const errors: Record<string, string> = {};
-  let scope: EvidenceScope | undefined;
-  try {
-    scope = await resolveScope(db, input.scope);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    Object.assign(errors, error.fieldErrors);
-  }
+  const scope = await resolveScopeInto(db, input.scope, errors);
   const kind = input.kind;
   if (!isMaterialKind(kind)) errors.kind = 'Chọn loại tệp: tài liệu, hình ảnh, video hoặc văn bản kế hoạch.';
   if (isMaterialKind(kind) && kind === 'plan' && scope && scope.roundId !== null) errors.kind = 'Văn bản kế hoạch được đính kèm ở trang kế hoạch.';

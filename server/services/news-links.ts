@@ -4,7 +4,7 @@ import type { DB, NewsLinksTable } from '../db/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { formatDateTime, formatVnDate, isoToVnParts, nowIso } from './clock.ts';
-import { resolveScope, type EvidenceScope } from './materials.ts';
+import { resolveScope, resolveScopeInto, type EvidenceScope } from './materials.ts';
 import { cleanText } from './text.ts';
 
 export interface NewsLinkInput {
@@ -45,13 +45,7 @@ function isRealDate(value: string): boolean {
 
 async function checkNewsLink(db: Kysely<DB>, input: NewsLinkInput): Promise<CheckedNewsLink> {
   const errors: Record<string, string> = {};
-  let scope: EvidenceScope | undefined;
-  try {
-    scope = await resolveScope(db, input.scope);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    Object.assign(errors, error.fieldErrors);
-  }
+  const scope = await resolveScopeInto(db, input.scope, errors);
   const url = normalizeNewsUrl(input.url);
   if (!url) errors.url = 'Địa chỉ tin bài phải là liên kết đầy đủ bắt đầu bằng http:// hoặc https://, ví dụ https://godau.tayninh.gov.vn/tin-tuc/…';
   const title = cleanText(input.title);

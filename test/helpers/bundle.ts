@@ -106,3 +106,10 @@ export function zipEntries(file: string): { name: string; size: number; method: 
       return { name: parts.slice(9).join(' '), size: Number(parts[3]), method: parts[6]! };
     });
 }
+
+/** The demo's plan and its two rounds, by id. */
+export async function demoIds(db: Kysely<DB>): Promise<{ planId: number; round1: number; round2: number }> {
+  const plan = await db.selectFrom('plans').select('id').executeTakeFirstOrThrow();
+  const rounds = await db.selectFrom('rounds').select('id').where('plan_id', '=', plan.id).orderBy('number').execute();
+  return { planId: plan.id, round1: rounds[0]!.id, round2: rounds[1]!.id };
+}
