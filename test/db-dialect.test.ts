@@ -274,6 +274,59 @@ describe('sqlite3 Kysely dialect', () => {
     expect(await markers(db)).toEqual(['after']);
   });
 
+  it("starts a 'read committed' transaction's reads with its BEGIN; its writes wait for the BEGIN, so nothing is lost", async () => {
+    const db = open();
+    await createSchema(db);
+    // Ten at once, each reading then writing: the reads never run outside the writer lock, so each sees the last commit.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        db
+          .transaction()
+          .setIsolationLevel('read committed')
+          .execute(async (trx) => {
+            const [value, log] = await Promise.all([readCounter(trx as unknown as Kysely<TestDB>), markers(trx as unknown as Kysely<TestDB>)]);
+            await trx.updateTable('counter').set({ value: value + 1 }).where('id', '=', 1).execute();
+            await trx.insertInto('log').values({ marker: `${i}:${log.length}` }).execute();
+          }),
+      ),
+    );
+    expect(await readCounter(db)).toBe(10);
+    // Each transaction saw exactly the rows committed before it: 0, 1, …, 9 earlier markers.
+    expect((await markers(db)).map((m) => Number(m.split(':')[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("fails a 'read committed' transaction whose BEGIN fails at its first write, and frees the writer", async () => {
+    const db = open();
+    await createSchema(db);
+    // Another process (here: another connection pool) holds SQLite's write lock.
+    const other = open({ busyTimeoutMs: 50 });
+    const held = gate();
+    const holding = db.transaction().execute(async (trx) => {
+      await trx.insertInto('log').values({ marker: 'other' }).execute();
+      await held.promise;
+    });
+    await delay(20);
+    let readWhileBeginWaited = false;
+    const failure = await other
+      .transaction()
+      .setIsolationLevel('read committed')
+      .execute(async (trx) => {
+        // The read is answered from the last commit even though BEGIN IMMEDIATE is waiting for the lock.
+        expect(await readCounter(trx as unknown as Kysely<TestDB>)).toBe(0);
+        readWhileBeginWaited = true;
+        await trx.updateTable('counter').set({ value: 99 }).execute();
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(readWhileBeginWaited).toBe(true);
+    held.open();
+    await holding;
+    // Nothing of the failed transaction was written, and its pool's writer is free again.
+    await other.transaction().execute((trx) => trx.insertInto('log').values({ marker: 'after' }).execute());
+    expect(await readCounter(db)).toBe(0);
+    expect(await markers(db)).toEqual(['other', 'after']);
+  });
+
   it('supports savepoints in controlled transactions', async () => {
     const db = open();
     await createSchema(db);

@@ -23,6 +23,7 @@ import {
   type QueryCompiler,
   type OperationNode,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 import type { ChangedTables } from './table-changes.ts';
 
@@ -165,9 +166,12 @@ export class AsyncSqliteDriver implements Driver {
     return new AsyncSqliteConnection(this);
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    // Isolation/access-mode settings are ignored: SQLite transactions are always serializable.
-    await asHandle(connection).begin();
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    // SQLite transactions are serializable. 'read committed' is taken as leave to start the transaction's first
+    // reads before BEGIN IMMEDIATE has answered (one trip to the thread pool instead of two): they see what was
+    // committed when they ran, and this process writes nothing meanwhile (it holds the writer lock); only another
+    // process's commit could fall between them and the BEGIN. Writes always wait for the BEGIN.
+    await asHandle(connection).begin({ readsMayPrecedeBegin: settings.isolationLevel === 'read committed' });
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -294,6 +298,8 @@ export class AsyncSqliteConnection implements DatabaseConnection {
   #inTransaction = false;
   /** Tables written by the open transaction; null once a statement could have written any. */
   #written: Set<string> | null = new Set();
+  /** The BEGIN of a transaction whose first reads did not wait for it; writes, COMMIT and ROLLBACK do. */
+  #begun: Promise<void> | undefined;
 
   constructor(driver: AsyncSqliteDriver) {
     this.#driver = driver;
@@ -317,15 +323,23 @@ export class AsyncSqliteConnection implements DatabaseConnection {
     }
   }
 
-  async begin(): Promise<void> {
+  async begin({ readsMayPrecedeBegin = false } = {}): Promise<void> {
     await this.#driver.lockWriter();
-    try {
-      // IMMEDIATE takes SQLite's write lock up front, so the transaction can't fail later with BUSY
-      // because another process upgraded first.
-      await this.#driver.runOnWriterHeld(CompiledQuery.raw('BEGIN IMMEDIATE'));
-    } catch (error) {
-      this.#driver.unlockWriter();
-      throw error;
+    // IMMEDIATE takes SQLite's write lock up front, so the transaction can't fail later with BUSY
+    // because another process upgraded first.
+    const begun = this.#driver.runOnWriterHeld(CompiledQuery.raw('BEGIN IMMEDIATE')).then(() => undefined);
+    if (readsMayPrecedeBegin) {
+      // The transaction is open for Kysely now; a failed BEGIN fails its first write, its commit or its rollback.
+      begun.catch(() => undefined);
+      this.#begun = begun;
+    } else {
+      try {
+        await begun;
+      } catch (error) {
+        this.#driver.unlockWriter();
+        throw error;
+      }
+      this.#begun = undefined;
     }
     this.#inTransaction = true;
     this.#written = new Set();
@@ -334,6 +348,7 @@ export class AsyncSqliteConnection implements DatabaseConnection {
   async commit(): Promise<void> {
     if (!this.#inTransaction) throw new Error('sqlite dialect: commit without an open transaction');
     try {
+      await this.#begun;
       await this.#driver.runOnWriterHeld(CompiledQuery.raw('COMMIT'));
       this.#driver.onWrite(this.#written);
     } catch (error) {
@@ -350,6 +365,8 @@ export class AsyncSqliteConnection implements DatabaseConnection {
     // Already ended (e.g. after a failed commit we rolled back ourselves): nothing to do.
     if (!this.#inTransaction) return;
     try {
+      // A BEGIN that failed opened nothing: there is nothing to roll back.
+      if (this.#begun && !(await this.#begun.then(() => true, () => false))) return;
       await this.#driver.runOnWriterHeld(CompiledQuery.raw('ROLLBACK'));
     } catch (error) {
       // SQLite rolls back by itself on some errors (SQLITE_FULL, IOERR, ...); that is not a failure.
@@ -368,13 +385,16 @@ export class AsyncSqliteConnection implements DatabaseConnection {
 
   #endTransaction(): void {
     this.#inTransaction = false;
+    this.#begun = undefined;
     this.#driver.unlockWriter();
   }
 
   #execute<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // Inside a transaction this handle already owns the writer lock; everything stays on the writer.
     if (this.#inTransaction) {
-      if (!isReadOnly(compiledQuery)) this.#noteWrite(compiledQuery);
+      if (isReadOnly(compiledQuery)) return this.#driver.runOnWriterHeld<R>(compiledQuery);
+      this.#noteWrite(compiledQuery);
+      if (this.#begun) return this.#begun.then(() => this.#driver.runOnWriterHeld<R>(compiledQuery));
       return this.#driver.runOnWriterHeld<R>(compiledQuery);
     }
     if (isReadOnly(compiledQuery)) return this.#driver.runRead<R>(compiledQuery);

@@ -2,6 +2,7 @@
 // so a rush at the door costs a handful of statements per batch instead of six per person, and every caller is
 // answered only after the COMMIT that holds its record (an acknowledged check-in survives a crash).
 import type { Insertable, Kysely, Transaction } from 'kysely';
+import { insertJsonRows, pairIn } from '../db/json-rows.ts';
 import type { AttendanceStatus, AttendancesTable, CheckinAttemptsTable, CheckinMethod, DB, SessionsTable } from '../db/types.ts';
 import type { Selectable } from 'kysely';
 import { recordAudits, type Actor, type AuditChange } from './audit.ts';
@@ -64,7 +65,7 @@ export interface PendingCheckin {
 
 type AttendanceRow = Pick<Selectable<AttendancesTable>, 'id' | 'status' | 'checked_in_at' | 'created_at' | 'recorded_by' | 'method'>;
 
-/** Enough for SQLite's variable limit with the widest row (13 columns of an attempt). */
+/** A bound on a batch: every answer in it waits for its COMMIT. */
 const MAX_BATCH = 200;
 
 export const hhmm = (iso: string) => isoToVnParts(iso).time;
@@ -124,7 +125,7 @@ class CheckinRecorder {
         this.#writing = batch.length;
         let answers: CheckinResult[];
         try {
-          answers = await this.#db.transaction().execute((trx) => recordBatch(trx, batch));
+          answers = await this.#db.transaction().setIsolationLevel('read committed').execute((trx) => recordBatch(trx, batch));
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
@@ -237,9 +238,9 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
   const attempts = fresh.map((i) => attemptRow(batch[i]!, answers[i]!));
   // Three independent inserts sent together; all of them settle before the transaction ends either way.
   await allSettledOrThrow([
-    inserts.length > 0 ? trx.insertInto('attendances').values(inserts).execute() : undefined,
+    insertJsonRows(trx, 'attendances', inserts),
     recordAudits(trx, audits),
-    attempts.length > 0 ? trx.insertInto('checkin_attempts').values(attempts).execute() : undefined,
+    insertJsonRows(trx, 'checkin_attempts', attempts),
   ]);
   for (const [i, first] of repeatOf) answers[i] = answers[first];
   return answers as CheckinResult[];
@@ -258,20 +259,19 @@ async function storedAnswers(trx: Transaction<DB>, batch: PendingCheckin[]): Pro
   const rows = await trx
     .selectFrom('checkin_attempts')
     .select(['session_id', 'client_nonce', 'response_json'])
-    .where('session_id', 'in', [...new Set(withNonce.map((item) => item.session.id))])
-    .where('client_nonce', 'in', [...new Set(withNonce.map((item) => item.nonce!))])
+    .where('client_nonce', 'is not', null)
+    .where(pairIn('session_id', 'client_nonce', withNonce.map((item) => [item.session.id, item.nonce!] as const)))
     .execute();
   return new Map(rows.map((row) => [nonceKey(row.session_id, row.client_nonce!), JSON.parse(row.response_json) as CheckinResult]));
 }
 
 async function existingAttendances(trx: Transaction<DB>, items: PendingCheckin[]): Promise<Map<string, AttendanceRow>> {
-  const people = items.flatMap((item) => ('result' in item.resolved || !item.resolved.personId ? [] : [item.resolved.personId]));
-  if (people.length === 0) return new Map();
+  const pairs = items.flatMap((item) => ('result' in item.resolved || !item.resolved.personId ? [] : [[item.session.id, item.resolved.personId] as const]));
+  if (pairs.length === 0) return new Map();
   const rows = await trx
     .selectFrom('attendances')
     .select(['id', 'session_id', 'person_id', 'status', 'checked_in_at', 'created_at', 'recorded_by', 'method'])
-    .where('session_id', 'in', [...new Set(items.map((item) => item.session.id))])
-    .where('person_id', 'in', [...new Set(people)])
+    .where(pairIn('session_id', 'person_id', pairs))
     .execute();
   return new Map(rows.map((row) => [personKey(row.session_id, row.person_id), row]));
 }

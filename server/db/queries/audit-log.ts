@@ -1,5 +1,6 @@
 // Queries on the append-only audit log.
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { insertJsonRows } from '../json-rows.ts';
 import type { AuditLogTable, DB } from '../types.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -11,7 +12,7 @@ export async function insertAuditEntry(db: Executor, entry: Insertable<AuditLogT
 
 /** Several entries in one statement (a batch of check-ins), in the order given. */
 export async function insertAuditEntries(db: Executor, entries: Insertable<AuditLogTable>[]): Promise<void> {
-  if (entries.length > 0) await db.insertInto('audit_log').values(entries).execute();
+  await insertJsonRows(db, 'audit_log', entries);
 }
 
 export interface AuditFilter {
