@@ -1,5 +1,5 @@
 // Proves the sqlite3 Kysely dialect: CRUD, pragmas, serialized transactions, reader routing, shutdown.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isAbortedTransactionError, Kysely, sql, type Generated } from 'kysely';
@@ -325,6 +325,29 @@ describe('sqlite3 Kysely dialect', () => {
     await other.transaction().execute((trx) => trx.insertInto('log').values({ marker: 'after' }).execute());
     expect(await readCounter(db)).toBe(0);
     expect(await markers(db)).toEqual(['other', 'after']);
+  });
+
+  it('copies the WAL into the database file shortly after a commit, never inside the COMMIT itself', async () => {
+    const db = open({ checkpointDelayMs: 150 });
+    await createSchema(db);
+    await delay(300);
+    const before = (await stat(filename)).size;
+    // ~1,500 pages in one transaction: past the 1,000 pages at which SQLite's own COMMIT would checkpoint.
+    const filler = 'x'.repeat(3000);
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 10; i++) {
+        await trx.insertInto('log').values(Array.from({ length: 200 }, () => ({ marker: filler }))).execute();
+      }
+    });
+    expect((await stat(filename)).size).toBe(before);
+    expect((await stat(`${filename}-wal`)).size).toBeGreaterThan(5_000_000);
+    await delay(600);
+    expect((await stat(filename)).size).toBeGreaterThan(before + 5_000_000);
+    // The WAL is used again from its start after that copy: the next commits do not grow it.
+    const walSize = (await stat(`${filename}-wal`)).size;
+    for (let i = 0; i < 20; i++) await db.insertInto('log').values({ marker: `after ${i}` }).execute();
+    expect((await stat(`${filename}-wal`)).size).toBe(walSize);
+    expect((await markers(db)).length).toBe(2020);
   });
 
   it('supports savepoints in controlled transactions', async () => {

@@ -42,6 +42,8 @@ export interface SqliteDialectOptions {
   onOpen?: (connection: sqlite3.Database, role: ConnectionRole) => void | Promise<void>;
   /** Called after a write statement or a transaction succeeded, with the tables it wrote (null: unknown). */
   onWrite?: (tables: ChangedTables) => void;
+  /** How soon after a commit the background checkpoint runs (default 500 ms; file databases only). */
+  checkpointDelayMs?: number;
 }
 
 // A read-only connection and how many statements are queued on it (to pick the least busy).
@@ -53,6 +55,7 @@ interface ReaderSlot {
 const DEFAULT_READERS = 2;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_STREAM_CHUNK_SIZE = 100;
+const DEFAULT_CHECKPOINT_DELAY_MS = 500;
 /** Prepared statements kept per connection (least recently used go first). */
 const STATEMENT_CACHE_SIZE = 300;
 
@@ -121,11 +124,13 @@ export class AsyncSqliteDriver implements Driver {
   readonly #readerCount: number;
   readonly #busyTimeoutMs: number;
   readonly #onOpen: SqliteDialectOptions['onOpen'];
-  readonly onWrite: NonNullable<SqliteDialectOptions['onWrite']>;
+  readonly #onWrite: NonNullable<SqliteDialectOptions['onWrite']>;
+  readonly #checkpointDelayMs: number | undefined;
   readonly #writeLock = new WriteLock();
   readonly #readsInFlight = new Set<Promise<unknown>>();
   #writer: Connection | undefined;
   #readers: ReaderSlot[] = [];
+  #checkpointer: WalCheckpointer | undefined;
   #closed = false;
 
   constructor(options: SqliteDialectOptions) {
@@ -135,7 +140,8 @@ export class AsyncSqliteDriver implements Driver {
     this.#readerCount = inMemory ? 0 : Math.max(0, options.readers ?? DEFAULT_READERS);
     this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.#onOpen = options.onOpen;
-    this.onWrite = options.onWrite ?? (() => undefined);
+    this.#onWrite = options.onWrite ?? (() => undefined);
+    this.#checkpointDelayMs = inMemory ? undefined : (options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS);
   }
 
   async init(): Promise<void> {
@@ -151,6 +157,15 @@ export class AsyncSqliteDriver implements Driver {
         opened.push(reader);
         await this.#configure(reader, 'reader');
         readers.push(reader);
+      }
+      if (this.#checkpointDelayMs !== undefined) {
+        const checkpointer = await openDatabase(this.#filename, sqlite3.OPEN_READWRITE);
+        opened.push(checkpointer);
+        await allRows(checkpointer, `PRAGMA busy_timeout = ${Math.trunc(this.#busyTimeoutMs)}`, []);
+        await allRows(checkpointer, 'PRAGMA synchronous = NORMAL', []);
+        // The writer's COMMITs no longer copy the WAL into the database file: the checkpointer does, in between.
+        await allRows(writer, 'PRAGMA wal_autocheckpoint = 0', []);
+        this.#checkpointer = new WalCheckpointer(checkpointer, this.#checkpointDelayMs);
       }
       this.#writer = new Connection(writer);
       this.#readers = readers.map((db) => ({ db: new Connection(db), pending: 0 }));
@@ -208,10 +223,12 @@ export class AsyncSqliteDriver implements Driver {
       this.#closed = true;
       await Promise.allSettled([...this.#readsInFlight]);
       // Readers first: the last connection to close (the writer) checkpoints and removes the WAL.
+      await this.#checkpointer?.close();
       await Promise.all(this.#readers.map((reader) => reader.db.close()));
       if (this.#writer) await this.#writer.close();
       this.#readers = [];
       this.#writer = undefined;
+      this.#checkpointer = undefined;
     } finally {
       // Anyone still queued now fails fast on the closed driver instead of waiting forever.
       this.#writeLock.unlock();
@@ -227,8 +244,14 @@ export class AsyncSqliteDriver implements Driver {
     } finally {
       this.#writeLock.unlock();
     }
-    if (!isReadOnly(compiledQuery)) this.onWrite(writtenTables(compiledQuery));
+    if (!isReadOnly(compiledQuery)) this.written(writtenTables(compiledQuery));
     return result;
+  }
+
+  /** After a write statement or a transaction committed: tells the listener, and a checkpoint follows soon. */
+  written(tables: ChangedTables): void {
+    this.#checkpointer?.wrote();
+    this.#onWrite(tables);
   }
 
   /** Runs one statement on the writer; the caller must already hold the lock (open transaction). */
@@ -277,6 +300,55 @@ export class AsyncSqliteDriver implements Driver {
       await allRows(db, 'PRAGMA synchronous = NORMAL', []);
     }
     await this.#onOpen?.(db, role);
+  }
+}
+
+/**
+ * Copies the WAL into the database file shortly after commits, on a connection of its own, so no COMMIT pays for
+ * it. SQLite's default runs that checkpoint inside the COMMIT that crosses 1,000 pages: milliseconds of copying and
+ * two fsyncs while every caller of that batch waits. PASSIVE never waits for readers or the writer; what it cannot
+ * copy yet is copied the next time. The WAL starts again from its beginning once everything has been copied.
+ */
+class WalCheckpointer {
+  readonly #db: sqlite3.Database;
+  readonly #delayMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(db: sqlite3.Database, delayMs: number) {
+    this.#db = db;
+    this.#delayMs = delayMs;
+  }
+
+  /** A commit happened: checkpoint within the delay (one at a time). */
+  wrote(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => this.#run(), this.#delayMs);
+    this.#timer.unref();
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    if (this.#running) {
+      // Still copying: once more after it, for what was written since.
+      this.wrote();
+      return;
+    }
+    // A failure (another process checkpointing, disk full) leaves the pages in the WAL for the next attempt.
+    this.#running = allRows(this.#db, 'PRAGMA wal_checkpoint(PASSIVE)', []).then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.#running.finally(() => (this.#running = undefined));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    await closeDatabase(this.#db);
   }
 }
 
@@ -350,7 +422,7 @@ export class AsyncSqliteConnection implements DatabaseConnection {
     try {
       await this.#begun;
       await this.#driver.runOnWriterHeld(CompiledQuery.raw('COMMIT'));
-      this.#driver.onWrite(this.#written);
+      this.#driver.written(this.#written);
     } catch (error) {
       // A failed COMMIT (e.g. deferred foreign key violation) leaves the transaction open; roll it back
       // here so the writer lock is always released, and tell Kysely it was aborted.
