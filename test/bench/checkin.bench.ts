@@ -20,8 +20,10 @@ import type { Bench, BenchResult } from './run.ts';
 const CLIENTS = 200;
 const INVITED = 1_000;
 /** Sessions open at once: the first WARMUP warm the server up (as the bare route gets a second of warm-up before it
- * is measured), the other four are measured (4,000 check-ins). */
-const WARMUP = 2;
+ * is measured), the other four are measured (4,000 check-ins). Four rushes (4,000 check-ins, about as long as the
+ * bare route's second): after two, the batch writer's functions have run only a few dozen times and V8 has not
+ * finished optimizing them (the third rush was still ~25 % slower than the fourth). */
+const WARMUP = 4;
 const SESSIONS = WARMUP + 4;
 const MAX_SECONDS = 30;
 /** The bare route answers in microseconds: it runs for a few seconds (or this many requests) after a warm-up,
