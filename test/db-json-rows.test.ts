@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CompiledQuery, Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertJsonRows, pairIn } from '../server/db/json-rows.ts';
+import { insertJsonRows, JsonText, pairIn } from '../server/db/json-rows.ts';
 import { createSqliteDialect } from '../server/db/sqlite-dialect.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -65,6 +65,19 @@ describe('insertJsonRows', () => {
     await insertJsonRows(asAppDb(db), 'sample' as keyof DB, [] as never);
     await insertJsonRows(asAppDb(db), 'sample' as keyof DB, [{ id: 1, flag: true }, { id: 2, flag: false }] as never);
     expect((await db.selectFrom('sample').select(['id', 'flag']).orderBy('id').execute())).toEqual([{ id: 1, flag: 1 }, { id: 2, flag: 0 }]);
+  });
+
+  it('stores a JsonText as the JSON text JSON.stringify gives, and null as NULL', async () => {
+    const db = await sampleDb();
+    const answer = { result: 'ok', person: { name: 'Nguyễn Thị "Hoa"', unit: 'UBND xã \\ Phước Thạnh' }, at: '07:45', lone: 'a\ud800b', list: [1, 2.5, null, true], empty: {} };
+    await insertJsonRows(asAppDb(db), 'sample' as keyof DB, [{ id: 1, label: new JsonText(answer) }, { id: 2, label: new JsonText([]) }, { id: 3, label: null }] as never);
+    const rows = await sql<{ id: number; label: string | null; kind: string }>`select id, label, typeof(label) as kind from sample order by id`.execute(db);
+    expect(rows.rows[0]!.label).toBe(JSON.stringify(answer));
+    expect(JSON.parse(rows.rows[0]!.label!)).toEqual(answer);
+    expect(rows.rows[1]).toEqual({ id: 2, label: '[]', kind: 'text' });
+    expect(rows.rows[2]).toEqual({ id: 3, label: null, kind: 'null' });
+    expect(() => new JsonText('text' as never)).toThrow(TypeError);
+    expect(() => new JsonText(null as never)).toThrow(TypeError);
   });
 
   it('refuses values JSON cannot carry and rows with other columns, writing nothing', async () => {

@@ -114,6 +114,14 @@ describe('CSRF, headers, cookies and error pages', () => {
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(response.body).not.toMatch(/\sstyle="/);
+    // The same full set on every answer, JSON and errors included, with no header left over from helmet's defaults.
+    for (const other of [await new Visitor(t.app).get('/healthz'), await new Visitor(t.app).get('/khong-co-trang-nay', { accept: 'application/json' })]) {
+      for (const name of ['content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+        expect(other.headers[name], name).toBe(response.headers[name]);
+      }
+      expect(other.headers['strict-transport-security']).toBeUndefined();
+      expect(other.headers['x-powered-by']).toBeUndefined();
+    }
   });
 
   it('sets the session cookie HttpOnly and SameSite=Lax, and Secure behind HTTPS', async () => {

@@ -10,6 +10,23 @@ type Executor = Kysely<DB> | Transaction<DB>;
 type JsonScalar = string | number | null;
 
 /**
+ * An object or array to store as JSON text in a TEXT column. It travels inside the rows' one JSON value and SQLite
+ * writes out its text, so it is encoded once, where JSON.stringify first would encode it twice (the second time
+ * escaping every quote of the first).
+ */
+export class JsonText {
+  readonly value: object;
+
+  constructor(value: object) {
+    if (typeof value !== 'object' || value === null) throw new TypeError('JsonText: an object or an array');
+    this.value = value;
+  }
+}
+
+/** A row whose text columns may also take a {@link JsonText}. */
+export type JsonRow<T> = { [K in keyof T]: T[K] | (string extends T[K] ? JsonText : never) };
+
+/**
  * `(first, second) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`: each pair is looked up in an index on
  * (first, second), where two IN lists would look up every combination of their values. A partial index
  * (`WHERE second IS NOT NULL`) is used only if the query also says `second IS NOT NULL`.
@@ -21,16 +38,20 @@ export function pairIn(first: string, second: string, pairs: Iterable<readonly [
 
 /**
  * Inserts the rows in one statement with one bound parameter, in the order given. Every row gives the same
- * columns (those of the first row); values are strings, finite numbers, booleans (stored 1/0) or null, stored
- * with the types they would have had if bound one by one.
+ * columns (those of the first row); values are strings, finite numbers, booleans (stored 1/0), null or
+ * {@link JsonText}, stored with the types they would have had if bound one by one (JsonText as its JSON text).
  */
-export async function insertJsonRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly Insertable<DB[T]>[]): Promise<void> {
+export async function insertJsonRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly JsonRow<Insertable<DB[T]>>[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
   const packed = rows.map((row) => {
     const record = row as Record<string, unknown>;
     if (Object.keys(record).length !== columns.length) throw new TypeError(`insertJsonRows(${table}): every row must give the columns of the first row (${columns.join(', ')})`);
-    return columns.map((column) => scalar(record[column], `${table}.${column}`));
+    return columns.map((column) => {
+      const value = record[column];
+      // `->>` gives an object's or an array's JSON text.
+      return value instanceof JsonText ? value.value : scalar(value, `${table}.${column}`);
+    });
   });
   const picks = sql.join(columns.map((_, i) => sql.raw(`value ->> ${i}`)));
   await db

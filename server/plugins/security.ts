@@ -1,5 +1,6 @@
 // Security headers with a strict Content-Security-Policy (no inline script or style), and rate limiting.
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
@@ -32,32 +33,52 @@ export function limitAttempts(app: FastifyInstance, limits: AttemptLimit[]): pre
   };
 }
 
+type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** The headers a helmet middleware sets, read once by running it against a recording response. */
+export function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string, string]> {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let failure: unknown;
+  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => (failure = error));
+  if (failure) throw failure;
+  return Object.freeze([...headers].map(([name, value]) => Object.freeze([name, value] as const)));
+}
+
 export default fp(
   async function securityPlugin(app) {
-    // helmet's middleware built once (@fastify/helmet rebuilds it, parsing the CSP, on every request); the headers
-    // never vary per request here: no nonces, since nothing inline is allowed.
-    const securityHeaders = helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'media-src': ["'self'", 'blob:'],
-          'font-src': ["'self'"],
-          'connect-src': ["'self'"],
-          'form-action': ["'self'"],
-          'frame-ancestors': ["'none'"],
-          'base-uri': ["'none'"],
-          'object-src': ["'none'"],
+    // helmet decides the headers once, at start: they never vary per request here (no nonces, since nothing
+    // inline is allowed), so each response gets the same list without helmet's middleware chain running again.
+    const securityHeaders = headersOf(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            'default-src': ["'self'"],
+            'script-src': ["'self'"],
+            'style-src': ["'self'"],
+            'img-src': ["'self'", 'data:', 'blob:'],
+            'media-src': ["'self'", 'blob:'],
+            'font-src': ["'self'"],
+            'connect-src': ["'self'"],
+            'form-action': ["'self'"],
+            'frame-ancestors': ["'none'"],
+            'base-uri': ["'none'"],
+            'object-src': ["'none'"],
+          },
         },
-      },
-      // Served on plain HTTP inside agency networks too; HSTS belongs to the HTTPS proxy in front.
-      strictTransportSecurity: false,
-      crossOriginEmbedderPolicy: false,
+        // Served on plain HTTP inside agency networks too; HSTS belongs to the HTTPS proxy in front.
+        strictTransportSecurity: false,
+        crossOriginEmbedderPolicy: false,
+      }),
+    );
+    app.addHook('onRequest', (request, reply, done) => {
+      for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+      done();
     });
-    app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
     // Routes opt in (login, code lookups); a general ceiling would throttle a check-in burst from one NAT.
     await app.register(fastifyRateLimit, {
       global: false,

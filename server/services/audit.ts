@@ -1,6 +1,7 @@
 // The audit log: every change to accounts, profile, attendance, letters and files is recorded here.
 import type { Kysely, Transaction } from 'kysely';
 import { insertAuditEntries, insertAuditEntry, listAuditEntityTypes, listAuditEntries } from '../db/queries/audit-log.ts';
+import { JsonText } from '../db/json-rows.ts';
 import type { DB } from '../db/types.ts';
 import { formatDateTime, nowIso } from './clock.ts';
 import { ROLE_LABELS, isRole } from './roles.ts';
@@ -41,9 +42,15 @@ function auditRow(actor: Actor, change: AuditChange) {
     action: change.action,
     entity_type: change.entityType,
     entity_id: change.entityId == null ? null : String(change.entityId),
-    before_json: change.before === undefined ? null : JSON.stringify(change.before),
-    after_json: change.after === undefined ? null : JSON.stringify(change.after),
+    before_json: auditJson(change.before),
+    after_json: auditJson(change.after),
   };
+}
+
+/** Objects travel as they are (encoded once, with the row); anything else as its JSON text. */
+function auditJson(value: unknown): string | JsonText | null {
+  if (value === undefined) return null;
+  return typeof value === 'object' && value !== null ? new JsonText(value) : JSON.stringify(value);
 }
 
 const ACTION_LABELS: Record<string, string> = {

@@ -2,7 +2,7 @@
 // so a rush at the door costs a handful of statements per batch instead of six per person, and every caller is
 // answered only after the COMMIT that holds its record (an acknowledged check-in survives a crash).
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { insertJsonRows, pairIn } from '../db/json-rows.ts';
+import { insertJsonRows, JsonText, pairIn, type JsonRow } from '../db/json-rows.ts';
 import type { AttendanceStatus, AttendancesTable, CheckinAttemptsTable, CheckinMethod, DB, SessionsTable } from '../db/types.ts';
 import type { Selectable } from 'kysely';
 import { recordAudits, type Actor, type AuditChange } from './audit.ts';
@@ -299,7 +299,7 @@ function checkinAudit(sessionId: number, person: PersonCard, before: AttendanceS
   };
 }
 
-function attemptRow({ session, request, nonce }: PendingCheckin, outcome: CheckinResult): Insertable<CheckinAttemptsTable> {
+function attemptRow({ session, request, nonce }: PendingCheckin, outcome: CheckinResult): JsonRow<Insertable<CheckinAttemptsTable>> {
   return {
     session_id: session.id,
     at: nowIso(),
@@ -312,7 +312,7 @@ function attemptRow({ session, request, nonce }: PendingCheckin, outcome: Checki
     reason: outcome.result === 'refused' ? outcome.reason : '',
     person_id: 'person' in outcome && outcome.person ? outcome.person.personId : null,
     client_nonce: nonce,
-    response_json: JSON.stringify(outcome),
+    response_json: new JsonText(outcome),
   };
 }
 

@@ -1,17 +1,20 @@
 // Queries on the append-only audit log.
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import { insertJsonRows } from '../json-rows.ts';
+import { insertJsonRows, type JsonRow } from '../json-rows.ts';
 import type { AuditLogTable, DB } from '../types.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 export type AuditRow = Selectable<AuditLogTable>;
 
-export async function insertAuditEntry(db: Executor, entry: Insertable<AuditLogTable>): Promise<void> {
-  await db.insertInto('audit_log').values(entry).execute();
+/** An entry whose before/after may be given as objects (stored as their JSON text). */
+export type NewAuditEntry = JsonRow<Insertable<AuditLogTable>>;
+
+export async function insertAuditEntry(db: Executor, entry: NewAuditEntry): Promise<void> {
+  await insertJsonRows(db, 'audit_log', [entry]);
 }
 
 /** Several entries in one statement (a batch of check-ins), in the order given. */
-export async function insertAuditEntries(db: Executor, entries: Insertable<AuditLogTable>[]): Promise<void> {
+export async function insertAuditEntries(db: Executor, entries: NewAuditEntry[]): Promise<void> {
   await insertJsonRows(db, 'audit_log', entries);
 }
 
