@@ -73,7 +73,7 @@ describe('operations', () => {
   it('prints the setup link, backs up consistently while serving, and stops cleanly on SIGTERM', async () => {
     const server = await startServer(env);
     try {
-      expect(server.output()).toMatch(/Cài đặt lần đầu — mở liên kết sau trong trình duyệt:\s+http:\/\/localhost:\d+\/setup\?token=[\w-]{40,}/);
+      await server.waitForOutput(/Cài đặt lần đầu — mở liên kết sau trong trình duyệt:\s+http:\/\/localhost:\d+\/setup\?token=[\w-]{40,}/);
       const demo = await runCli(['demo'], env);
       expect(demo.code).toBe(0);
       expect(demo.stdout).toContain('Đã nạp dữ liệu minh họa');

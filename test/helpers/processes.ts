@@ -42,6 +42,8 @@ export interface RunningServer {
   child: ChildProcess;
   baseUrl: string;
   output(): string;
+  /** Resolves with the output once it matches (fails after the timeout or if the server exits). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -76,6 +78,15 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
     child,
     baseUrl,
     output: () => output,
+    async waitForOutput(pattern: RegExp, timeoutMs = 10_000) {
+      // Lines printed after the server started listening (the first-run link) may come after /healthz answers.
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in the server's output:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return output;
+    },
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
       return exited;
