@@ -196,6 +196,8 @@ const bench: Bench = {
       }
       const s = combine(runs.small);
       const l = combine(runs.large);
+      const perRush = (rushes: LoadResult[]) => rushes.map((r) => `${r.perSecond}/s p99 ${r.p99Ms}`).join(', ');
+      console.error(`  checkin bench: each rush, 1,000 people: ${perRush(runs.small)}; 100,000 people: ${perRush(runs.large)}`);
       const okSmall = runs.small.reduce((n, r) => n + r.ok, 0);
       const okLarge = runs.large.reduce((n, r) => n + r.ok, 0);
       console.error(`  checkin bench: 1,000 people (seeded in ${small.seedSeconds} s): ${describeRun(s)}; ${okSmall} ok`);
