@@ -39,8 +39,9 @@ type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error
 export function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string, string]> {
   const headers = new Map<string, string>();
   const recorder = {
-    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
-    removeHeader: (name: string) => headers.delete(name),
+    // Lower case, as Node keys them: each response's setHeader then makes no lower-cased copy of the name.
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name.toLowerCase(), String(value)),
+    removeHeader: (name: string) => headers.delete(name.toLowerCase()),
   };
   let failure: unknown;
   middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => (failure = error));
