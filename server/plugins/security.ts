@@ -36,7 +36,7 @@ export function limitAttempts(app: FastifyInstance, limits: AttemptLimit[]): pre
 type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** The headers a helmet middleware sets, read once by running it against a recording response. */
-export function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string, string]> {
+function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string, string]> {
   const headers = new Map<string, string>();
   const recorder = {
     // Lower case, as Node keys them: each response's setHeader then makes no lower-cased copy of the name.
