@@ -74,13 +74,15 @@ export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: Cac
   };
 }
 
-const perDatabase = new WeakMap<Kysely<DB> | Transaction<DB>, Map<string, CachedReads<unknown, unknown>>>();
-
-/** The memo named `name` of this database, made on first use (for services, which receive only `db`). */
-export function cachedReadsOf<K, V>(db: Kysely<DB> | Transaction<DB>, name: string, options: CachedReadsOptions, load: (key: K) => Promise<V>): CachedReads<K, V> {
-  let memos = perDatabase.get(db);
-  if (!memos) perDatabase.set(db, (memos = new Map()));
-  let memo = memos.get(name) as CachedReads<K, V> | undefined;
-  if (!memo) memos.set(name, (memo = cachedReads(db, options, load) as CachedReads<unknown, unknown> as CachedReads<K, V>));
-  return memo;
+/**
+ * A memo defined once (at module level, for services, which receive only `db`) and made per database on first use.
+ * Its options and loader are created once, not on every call of a hot path.
+ */
+export function cachedReadsFor<K, V>(options: CachedReadsOptions, load: (db: Kysely<DB>, key: K) => Promise<V>): (db: Kysely<DB> | Transaction<DB>) => CachedReads<K, V> {
+  const memos = new WeakMap<Kysely<DB> | Transaction<DB>, CachedReads<K, V>>();
+  return (db) => {
+    let memo = memos.get(db);
+    if (!memo) memos.set(db, (memo = cachedReads(db, options, (key: K) => load(db, key))));
+    return memo;
+  };
 }

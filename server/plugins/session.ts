@@ -6,7 +6,7 @@ import fastifySession, { type FastifySessionOptions } from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely, Selectable } from 'kysely';
-import { cachedReadsOf, type CachedReads } from '../db/cached-reads.ts';
+import { cachedReadsFor, type CachedReads } from '../db/cached-reads.ts';
 import { deleteExpiredSessions, deleteSession, findSession, upsertSession } from '../db/queries/auth-sessions.ts';
 import type { AuthSessionsTable, DB } from '../db/types.ts';
 import { nowIso } from '../services/clock.ts';
@@ -39,6 +39,8 @@ export function hashSessionId(sessionId: string): string {
 
 type Callback = (error?: unknown, session?: unknown) => void;
 
+const authSessions = cachedReadsFor({ tables: ['auth_sessions'], ttlMs: 1000, maxEntries: 10_000 }, findSession);
+
 // The store interface @fastify/session expects (express-session compatible, callback style).
 class DatabaseSessionStore {
   // Every request of a logged-in user reads its session: remembered for a second, forgotten on any write to it.
@@ -48,7 +50,7 @@ class DatabaseSessionStore {
     private readonly db: Kysely<DB>,
     private readonly ttlMs: number,
   ) {
-    this.#sessions = cachedReadsOf(db, 'auth_sessions', { tables: ['auth_sessions'], ttlMs: 1000, maxEntries: 10_000 }, (idHash: string) => findSession(db, idHash));
+    this.#sessions = authSessions(db);
   }
 
   set(sessionId: string, session: { userId?: number; cookie?: { expires?: Date | string | null } }, callback: Callback): void {

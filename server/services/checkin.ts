@@ -1,7 +1,7 @@
 // Check-in (điểm danh): one rule for the door scanner, the room code, the desk and walk-ins. Every attempt is
 // logged; a person is recorded once per session however many scans arrive; a retried request gets its first answer.
 import type { Kysely, Transaction } from 'kysely';
-import { cachedReadsOf } from '../db/cached-reads.ts';
+import { cachedReadsFor } from '../db/cached-reads.ts';
 import type { DB } from '../db/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -46,10 +46,12 @@ export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' 
 const DOOR_STALE_MS = 60_000;
 
 /** The session's row, read once a second at most during a rush; closing or editing it is seen at once. */
+const checkinSessions = cachedReadsFor({ tables: ['sessions'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 1000 }, (db, id: number) =>
+  db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+);
+
 function findSessionForCheckin(db: Kysely<DB>, sessionId: number): Promise<SessionRow | undefined> {
-  return cachedReadsOf(db, 'checkin_session', { tables: ['sessions'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 1000 }, (id: number) =>
-    db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
-  ).get(sessionId);
+  return checkinSessions(db).get(sessionId);
 }
 
 interface Roster {
@@ -62,15 +64,17 @@ interface Roster {
  * scan at the door needs no read of its own. Revoking, reissuing, replacing or substituting writes these tables,
  * which forgets the roster at once in this process; another instance's write is seen within the second.
  */
+const rosters = cachedReadsFor({ tables: ['invitation_tokens', 'invitations', 'people', 'units'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 200 }, async (db, id: number) => {
+  const roster: Roster = { byToken: new Map(), byShortCode: new Map() };
+  for (const code of await findSessionCodesWithHolder(db, id)) {
+    roster.byToken.set(code.token, code);
+    roster.byShortCode.set(code.shortCode, code);
+  }
+  return roster;
+});
+
 function sessionRoster(db: Kysely<DB>, sessionId: number): Promise<Roster> {
-  return cachedReadsOf(db, 'checkin_roster', { tables: ['invitation_tokens', 'invitations', 'people', 'units'], ttlMs: 1000, staleMs: DOOR_STALE_MS, maxEntries: 200 }, async (id: number) => {
-    const roster: Roster = { byToken: new Map(), byShortCode: new Map() };
-    for (const code of await findSessionCodesWithHolder(db, id)) {
-      roster.byToken.set(code.token, code);
-      roster.byShortCode.set(code.shortCode, code);
-    }
-    return roster;
-  }).get(sessionId);
+  return rosters(db).get(sessionId);
 }
 
 /** A scanned code from the session's roster; another session's code or an unknown one from the database. */

@@ -7,7 +7,7 @@
 // session is still given to it, all from the memoized reads every request uses.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { cachedReadsOf } from '../db/cached-reads.ts';
+import { cachedReadsFor } from '../db/cached-reads.ts';
 import { findSessionByHashPrefix } from '../db/queries/auth-sessions.ts';
 import type { DB } from '../db/types.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
@@ -87,11 +87,7 @@ export function doorPassOf(headers: Record<string, string | string[] | undefined
 }
 
 /** The login a pass names, remembered for a second and forgotten at once on any change to auth_sessions. */
-function findLogin(db: Kysely<DB>, authPrefix: string) {
-  return cachedReadsOf(db, 'door_pass_login', { tables: ['auth_sessions'], ttlMs: 1000, maxEntries: 10_000 }, (prefix: string) =>
-    findSessionByHashPrefix(db, prefix),
-  ).get(authPrefix);
-}
+const logins = cachedReadsFor({ tables: ['auth_sessions'], ttlMs: 1000, maxEntries: 10_000 }, findSessionByHashPrefix);
 
 /**
  * The account a pass speaks for on the route of training session `sessionId`, or a 401/403 with the reason.
@@ -112,7 +108,7 @@ export async function authenticateDoorPass(db: Kysely<DB>, key: Buffer, pass: st
   onGenuine?.();
   // The remembered reads at once (the assignment's is used below): when they are not remembered (a second has
   // passed, a new session's rush begins) they cost one wait, not three.
-  const [login, user] = await Promise.all([findLogin(db, claims.authPrefix), findCurrentUser(db, claims.userId), isSessionStaff(db, claims.userId, sessionId)]);
+  const [login, user] = await Promise.all([logins(db).get(claims.authPrefix), findCurrentUser(db, claims.userId), isSessionStaff(db, claims.userId, sessionId)]);
   if (!login || login.user_id !== claims.userId || login.expires_at <= nowIso()) {
     throw new UnauthorizedError('Phiên đăng nhập của trang quét mã đã kết thúc (đăng xuất, đổi mật khẩu hoặc tài khoản bị khóa). Hãy đăng nhập lại rồi mở lại trang quét mã.');
   }

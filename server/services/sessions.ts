@@ -1,6 +1,6 @@
 // Sessions (buổi tập huấn): when and where a round meets, who is invited, and the clashes worth a warning.
 import type { Kysely, Transaction } from 'kysely';
-import { cachedReadsOf } from '../db/cached-reads.ts';
+import { cachedReadsFor } from '../db/cached-reads.ts';
 import { findUnitsByIds, unitKindRank } from '../db/queries/units.ts';
 import type { DB, InvitationStatus, SessionStatus } from '../db/types.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -450,11 +450,13 @@ export async function mayRunCheckin(db: Kysely<DB> | Transaction<DB>, user: { id
   return isSessionStaff(db, user.id, sessionId);
 }
 
+// Asked on every scan: remembered for a second, forgotten at once when assignments change.
+const sessionStaff = cachedReadsFor({ tables: ['session_staff'], ttlMs: 1000, maxEntries: 10_000 }, async (db, key: string) => {
+  const [staffId, staffedSessionId] = key.split(' ').map(Number) as [number, number];
+  return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', staffedSessionId).where('user_id', '=', staffId).executeTakeFirst());
+});
+
 /** Whether the session was given to this account (whatever its roles). */
 export function isSessionStaff(db: Kysely<DB> | Transaction<DB>, userId: number, sessionId: number): Promise<boolean> {
-  // Asked on every scan: remembered for a second, forgotten at once when assignments change.
-  return cachedReadsOf(db, 'session_staff', { tables: ['session_staff'], ttlMs: 1000, maxEntries: 10_000 }, async (key: string) => {
-    const [staffId, staffedSessionId] = key.split(' ').map(Number) as [number, number];
-    return Boolean(await db.selectFrom('session_staff').select('user_id').where('session_id', '=', staffedSessionId).where('user_id', '=', staffId).executeTakeFirst());
-  }).get(`${userId} ${sessionId}`);
+  return sessionStaff(db).get(`${userId} ${sessionId}`);
 }

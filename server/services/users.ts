@@ -1,6 +1,6 @@
 // Accounts: creation, roles, disabling, passwords, and logging in. Every change is audited.
 import type { Kysely, Transaction } from 'kysely';
-import { cachedReadsOf } from '../db/cached-reads.ts';
+import { cachedReadsFor } from '../db/cached-reads.ts';
 import { deleteSessionsOfUser } from '../db/queries/auth-sessions.ts';
 import {
   countActiveAdmins,
@@ -225,14 +225,16 @@ export async function authenticate(db: Kysely<DB>, username: string, password: s
   return toCurrentUser(user, await findRolesByUserId(db, user.id));
 }
 
+// Read on every request: remembered for a second, forgotten at once when an account or its roles change.
+const currentUsers = cachedReadsFor({ tables: ['users', 'user_roles'], ttlMs: 1000, maxEntries: 10_000 }, async (db, userId: number) => {
+  const found = await findUserWithRoles(db, userId);
+  if (!found || found.user.is_disabled === 1) return undefined;
+  return Object.freeze(toCurrentUser(found.user, found.roles));
+});
+
 /** The active user behind a session, or undefined when the account is gone or disabled. */
 export function findCurrentUser(db: Kysely<DB>, id: number): Promise<CurrentUser | undefined> {
-  // Read on every request: remembered for a second, forgotten at once when an account or its roles change.
-  return cachedReadsOf(db, 'current_user', { tables: ['users', 'user_roles'], ttlMs: 1000, maxEntries: 10_000 }, async (userId: number) => {
-    const found = await findUserWithRoles(db, userId);
-    if (!found || found.user.is_disabled === 1) return undefined;
-    return Object.freeze(toCurrentUser(found.user, found.roles));
-  }).get(id);
+  return currentUsers(db).get(id);
 }
 
 function toCurrentUser(user: UserRow, roles: Role[]): CurrentUser {
