@@ -247,6 +247,19 @@ export class Nd30Canvas {
     this.boxes?.push({ page: this.current, ...box });
   }
 
+  /** Ends the document and returns it as the PDF stream. */
+  finishPdf(): PDFKit.PDFDocument {
+    this.doc.end();
+    return this.doc;
+  }
+
+  /** Ends a traced document, lets its bytes go, and returns the boxes drawn (layout checks). */
+  finishTrace(): DocumentLayout {
+    this.doc.end();
+    this.doc.resume();
+    return this.layout();
+  }
+
   /** The layout so far (tracing only). */
   layout(): DocumentLayout {
     return {

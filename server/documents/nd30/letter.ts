@@ -171,15 +171,12 @@ function canvasFor(letter: Letter, options: LetterRenderOptions, trace: boolean)
 export function renderLetterPdf(letter: Letter, options: LetterRenderOptions = {}): Readable {
   const canvas = canvasFor(letter, options, false);
   drawLetter(canvas, letter);
-  canvas.doc.end();
-  return canvas.doc;
+  return canvas.finishPdf();
 }
 
 /** The same rendering with every box recorded, for layout checks; the PDF bytes are discarded. */
 export function traceLetterLayout(letter: Letter, options: LetterRenderOptions = {}): DocumentLayout {
   const canvas = canvasFor(letter, options, true);
   drawLetter(canvas, letter);
-  canvas.doc.end();
-  canvas.doc.resume();
-  return canvas.layout();
+  return canvas.finishTrace();
 }

@@ -132,15 +132,12 @@ function canvasFor(programme: SessionProgramme, options: ProgrammeRenderOptions,
 export function renderProgrammePdf(programme: SessionProgramme, options: ProgrammeRenderOptions = {}): Readable {
   const canvas = canvasFor(programme, options, false);
   drawProgramme(canvas, programme);
-  canvas.doc.end();
-  return canvas.doc;
+  return canvas.finishPdf();
 }
 
 /** The same rendering with every box recorded, for layout checks; the PDF bytes are discarded. */
 export function traceProgrammeLayout(programme: SessionProgramme, options: ProgrammeRenderOptions = {}): DocumentLayout {
   const canvas = canvasFor(programme, options, true);
   drawProgramme(canvas, programme);
-  canvas.doc.end();
-  canvas.doc.resume();
-  return canvas.layout();
+  return canvas.finishTrace();
 }

@@ -562,16 +562,13 @@ function canvasFor(report: ResultsReport, options: ResultsReportRenderOptions, t
 export function renderResultsReportPdf(report: ResultsReport, options: ResultsReportRenderOptions = {}): Readable {
   const canvas = canvasFor(report, options, false);
   drawReport(canvas, report);
-  canvas.doc.end();
-  return canvas.doc;
+  return canvas.finishPdf();
 }
 
 /** The same rendering with every box recorded, for layout checks; the PDF bytes are discarded. */
 export function traceResultsReportLayout(report: ResultsReport, options: ResultsReportRenderOptions = {}): DocumentLayout {
   const canvas = canvasFor(report, options, true);
   drawReport(canvas, report);
-  canvas.doc.end();
-  canvas.doc.resume();
-  return canvas.layout();
+  return canvas.finishTrace();
 }
 

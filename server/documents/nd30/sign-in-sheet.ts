@@ -241,15 +241,12 @@ function canvasFor(sheet: SignInSheet, options: SignInSheetRenderOptions, trace:
 export function renderSignInSheetPdf(sheet: SignInSheet, options: SignInSheetRenderOptions = {}): Readable {
   const canvas = canvasFor(sheet, options, false);
   drawSignInSheet(canvas, sheet);
-  canvas.doc.end();
-  return canvas.doc;
+  return canvas.finishPdf();
 }
 
 /** The same rendering with every box recorded, for layout checks; the PDF bytes are discarded. */
 export function traceSignInSheetLayout(sheet: SignInSheet, options: SignInSheetRenderOptions = {}): DocumentLayout {
   const canvas = canvasFor(sheet, options, true);
   drawSignInSheet(canvas, sheet);
-  canvas.doc.end();
-  canvas.doc.resume();
-  return canvas.layout();
+  return canvas.finishTrace();
 }

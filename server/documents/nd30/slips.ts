@@ -205,7 +205,5 @@ export function traceSlipsLayout(slips: InvitationSlip[], options: SlipRenderOpt
   const perPage = options.perPage ?? 3;
   const canvas = canvasFor(options, true);
   for (let i = 0; i < slips.length; i += perPage) drawSlipPage(canvas, options, slips.slice(i, i + perPage), perPage);
-  canvas.doc.end();
-  canvas.doc.resume();
-  return canvas.layout();
+  return canvas.finishTrace();
 }
