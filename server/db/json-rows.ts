@@ -8,6 +8,7 @@ import type { DB } from './types.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 type JsonScalar = string | number | null;
+type JsonValue = JsonScalar | object;
 
 /**
  * An object or array to store as JSON text in a TEXT column. It travels inside the rows' one JSON value and SQLite
@@ -44,15 +45,21 @@ export function pairIn(first: string, second: string, pairs: Iterable<readonly [
 export async function insertJsonRows<T extends keyof DB & string>(db: Executor, table: T, rows: readonly JsonRow<Insertable<DB[T]>>[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!);
-  const packed = rows.map((row) => {
-    const record = row as Record<string, unknown>;
-    if (Object.keys(record).length !== columns.length) throw new TypeError(`insertJsonRows(${table}): every row must give the columns of the first row (${columns.join(', ')})`);
-    return columns.map((column) => {
-      const value = record[column];
+  // Plain loops: this runs for every value of every batch of check-ins, and allocates only the packed arrays.
+  const packed: JsonValue[][] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const record = rows[r] as Record<string, unknown>;
+    let given = 0;
+    for (const column in record) if (Object.hasOwn(record, column)) given++;
+    if (given !== columns.length) throw new TypeError(`insertJsonRows(${table}): every row must give the columns of the first row (${columns.join(', ')})`);
+    const values: JsonValue[] = new Array(columns.length);
+    for (let c = 0; c < columns.length; c++) {
+      const value = record[columns[c]!];
       // `->>` gives an object's or an array's JSON text.
-      return value instanceof JsonText ? value.value : scalar(value, `${table}.${column}`);
-    });
-  });
+      values[c] = value instanceof JsonText ? value.value : scalar(value, table, columns[c]!);
+    }
+    packed[r] = values;
+  }
   const picks = sql.join(columns.map((_, i) => sql.raw(`value ->> ${i}`)));
   await db
     .insertInto(table)
@@ -62,7 +69,7 @@ export async function insertJsonRows<T extends keyof DB & string>(db: Executor, 
 }
 
 /** A value as JSON keeps its SQLite type through `->>`: integers stay INTEGER, other numbers REAL, strings TEXT. */
-function scalar(value: unknown, where: string): JsonScalar {
+function scalar(value: unknown, where: string, column?: string): JsonScalar {
   switch (typeof value) {
     case 'string':
       // A lone surrogate becomes U+FFFD, as it would when bound as a parameter.
@@ -76,5 +83,5 @@ function scalar(value: unknown, where: string): JsonScalar {
       if (value === null) return null;
       break;
   }
-  throw new TypeError(`${where}: ${String(value)} cannot be sent as JSON (strings, finite numbers, booleans and null only)`);
+  throw new TypeError(`${column === undefined ? where : `${where}.${column}`}: ${String(value)} cannot be sent as JSON (strings, finite numbers, booleans and null only)`);
 }

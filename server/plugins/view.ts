@@ -42,8 +42,10 @@ export default fp(
     );
 
     // @fastify/view already decorates reply.locals and merges it into every render.
-    app.addHook('onRequest', async (request, reply) => {
-      reply.locals = { user: null, csrfToken: '', flash: null, currentPath: request.url.split('?')[0] ?? '/', appName: 'Tập huấn' };
+    app.addHook('onRequest', (request, reply, done) => {
+      const query = request.url.indexOf('?');
+      reply.locals = { user: null, csrfToken: '', flash: null, currentPath: query === -1 ? request.url : request.url.slice(0, query), appName: 'Tập huấn' };
+      done();
     });
   },
   { name: 'view' },
