@@ -289,6 +289,9 @@ describe('check-in', () => {
     const controller = new AbortController();
     const response = await fetch(`http://127.0.0.1:${port}/sessions/${sessionId}/live/events`, { headers: { cookie: staff.cookieHeader }, signal: controller.signal });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
+    // The stream is written to the raw response; the app's security headers still go with it.
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     const events: { attended: number }[] = [];

@@ -67,6 +67,9 @@ describe('resumable uploads (tus)', () => {
     const finished = await patchUpload(url, login, offset, rest, rest.length);
     expect(finished.status, finished.text).toBe(204);
     expect(finished.headers['upload-offset']).toBe(String(data.length));
+    // tus writes the raw response itself; the app's security headers still go with it.
+    expect(finished.headers['x-content-type-options']).toBe('nosniff');
+    expect(finished.headers['content-security-policy']).toContain("default-src 'self'");
     const id = Number(finished.headers['x-material-id']);
     const row = await t.app.db.selectFrom('materials').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ kind: 'video', mime_type: 'video/webm', bytes: data.length, sha256: sha(data), original_name: 'Ghi hình khai mạc.webm', session_id: programme.sessionId });

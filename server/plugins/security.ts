@@ -1,7 +1,7 @@
 // Security headers with a strict Content-Security-Policy (no inline script or style), and rate limiting.
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import { TooManyRequestsError } from '../errors.ts';
@@ -33,10 +33,23 @@ export function limitAttempts(app: FastifyInstance, limits: AttemptLimit[]): pre
   };
 }
 
+/**
+ * Takes over the response for a route that writes `reply.raw` itself (a stream of events, an upload protocol).
+ * The headers the reply already holds, the security headers among them, go to the raw response first: a hijacked
+ * reply never sends them by itself.
+ */
+export function hijackReply(reply: FastifyReply): ServerResponse {
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined) reply.raw.setHeader(name, value);
+  }
+  reply.hijack();
+  return reply.raw;
+}
+
 type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** The headers a helmet middleware sets, read once by running it against a recording response. */
-function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string, string]> {
+function headersOf(middleware: HelmetMiddleware): Readonly<Record<string, string>> {
   const headers = new Map<string, string>();
   const recorder = {
     // Lower case, as Node keys them: each response's setHeader then makes no lower-cased copy of the name.
@@ -46,7 +59,7 @@ function headersOf(middleware: HelmetMiddleware): ReadonlyArray<readonly [string
   let failure: unknown;
   middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => (failure = error));
   if (failure) throw failure;
-  return Object.freeze([...headers].map(([name, value]) => Object.freeze([name, value] as const)));
+  return Object.freeze(Object.fromEntries(headers));
 }
 
 export default fp(
@@ -76,8 +89,10 @@ export default fp(
         crossOriginEmbedderPolicy: false,
       }),
     );
+    // Into the reply's own headers, which Fastify hands to Node's writeHead in one object with its own: no
+    // header-by-header bookkeeping on the raw response (a hijacked route copies them, see hijackReply).
     app.addHook('onRequest', (request, reply, done) => {
-      for (const [name, value] of securityHeaders) reply.raw.setHeader(name, value);
+      reply.headers(securityHeaders);
       done();
     });
     // Routes opt in (login, code lookups); a general ceiling would throttle a check-in burst from one NAT.

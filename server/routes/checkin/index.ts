@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import QRCode from 'qrcode';
 import { IdParams } from '../access.ts';
 import { text, textFields } from '../forms.ts';
-import { limitAttempts } from '../../plugins/security.ts';
+import { hijackReply, limitAttempts } from '../../plugins/security.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
   ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, warmUpCheckin, type CheckinResult,
@@ -334,8 +334,7 @@ export default async function checkinRoutes(app: FastifyInstance) {
   app.get<Id>('/sessions/:id/live/events', { config: { access: WATCH_CHECKIN }, schema: { params: IdParams } }, async (request, reply) => {
     await sessionOr404(request.params.id);
     const sessionId = request.params.id;
-    reply.hijack();
-    const raw = reply.raw;
+    const raw = hijackReply(reply);
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     let closed = false;
     const watching = { stop: (): void => undefined };

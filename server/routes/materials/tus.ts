@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Server, type Upload } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, ValidationError } from '../../errors.ts';
+import { hijackReply } from '../../plugins/security.ts';
 import type { Actor } from '../../services/audit.ts';
 import { checkMaterialMeta, recoverStagedFiles, registerMaterial } from '../../services/materials.ts';
 import { HashingFileStore } from '../../services/tus-store.ts';
@@ -96,8 +97,7 @@ export default async function tusRoutes(app: FastifyInstance, options: { limits:
 
   async function handle(request: FastifyRequest, reply: FastifyReply) {
     contexts.set(request.raw, { userId: request.user!.id, actor: request.actor() });
-    reply.hijack();
-    await tus.handle(request.raw, reply.raw);
+    await tus.handle(request.raw, hijackReply(reply));
   }
   // The CSRF token travels in the X-CSRF-Token header (the app-wide check covers POST, PATCH and DELETE).
   for (const url of [TUS_PATH, `${TUS_PATH}/:id`]) {
