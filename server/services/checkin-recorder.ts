@@ -191,6 +191,9 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
     else firstWithNonce.set(key, i);
   });
   const fresh = batch.map((_, i) => i).filter((i) => answers[i] === undefined && !repeatOf.has(i));
+  // One moment for the whole batch: its check-ins are committed together, within milliseconds of arriving.
+  const now = nowIso();
+  const at = hhmm(now);
 
   const inserts: Insertable<AttendancesTable>[] = [];
   const audits: { actor: Actor; change: AuditChange }[] = [];
@@ -214,8 +217,7 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
       duplicates.push({ index: i, first: before, person });
       continue;
     }
-    const now = nowIso();
-    const status = arrivalStatus(session, '');
+    const status = arrivalStatus(session, '', now);
     const values = { status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: resolved.invitationId, needs_review: 0, substitute_for: '', updated_at: now };
     if (before) {
       // Marked excused or absent earlier, and here after all.
@@ -225,7 +227,7 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
     }
     attendances.set(key, { id: before?.id ?? 0, status, checked_in_at: now, created_at: now, recorded_by: request.actor.userId, method: request.method });
     audits.push({ actor: request.actor, change: checkinAudit(session.id, person, before?.status, status, request.method, false) });
-    answers[i] = { result: 'ok', status, statusLabel: ATTENDANCE_STATUS_LABELS[status], at: hhmm(now), person, needsReview: false };
+    answers[i] = { result: 'ok', status, statusLabel: ATTENDANCE_STATUS_LABELS[status], at, person, needsReview: false };
   }
   if (duplicates.length > 0) {
     const names = await recorderNames(trx, duplicates.map((d) => d.first.recorded_by));
@@ -235,7 +237,7 @@ async function recordBatch(trx: Transaction<DB>, batch: PendingCheckin[]): Promi
       answers[index] = { result: 'duplicate', person, firstAt, firstBy, message: `Đã điểm danh lúc ${firstAt} (${firstBy}).` };
     }
   }
-  const attempts = fresh.map((i) => attemptRow(batch[i]!, answers[i]!));
+  const attempts = fresh.map((i) => attemptRow(batch[i]!, answers[i]!, now));
   // Three independent inserts sent together; all of them settle before the transaction ends either way.
   await allSettledOrThrow([
     insertJsonRows(trx, 'attendances', inserts),
@@ -284,9 +286,9 @@ async function recorderNames(trx: Transaction<DB>, userIds: (number | null)[]): 
 }
 
 /** On time, late (after the session's threshold), or a substitute. */
-function arrivalStatus(session: SessionRow, substituteFor: string): AttendanceStatus {
+function arrivalStatus(session: SessionRow, substituteFor: string, at: string): AttendanceStatus {
   if (substituteFor) return 'substitute';
-  return Date.now() > new Date(session.starts_at).getTime() + session.late_after_minutes * 60_000 ? 'late' : 'present';
+  return Date.parse(at) > Date.parse(session.starts_at) + session.late_after_minutes * 60_000 ? 'late' : 'present';
 }
 
 function checkinAudit(sessionId: number, person: PersonCard, before: AttendanceStatus | undefined, status: AttendanceStatus, method: CheckinMethod, needsReview: boolean): AuditChange {
@@ -299,10 +301,10 @@ function checkinAudit(sessionId: number, person: PersonCard, before: AttendanceS
   };
 }
 
-function attemptRow({ session, request, nonce }: PendingCheckin, outcome: CheckinResult): JsonRow<Insertable<CheckinAttemptsTable>> {
+function attemptRow({ session, request, nonce }: PendingCheckin, outcome: CheckinResult, at: string): JsonRow<Insertable<CheckinAttemptsTable>> {
   return {
     session_id: session.id,
-    at: nowIso(),
+    at,
     user_id: request.actor.userId,
     method: request.method,
     ip: request.actor.ip,
@@ -345,7 +347,7 @@ async function recordWalkIn(trx: Transaction<DB>, session: SessionRow, request: 
   }
   const substituteFor = cleanText(walkIn.substituteFor);
   const now = nowIso();
-  const status = arrivalStatus(session, substituteFor);
+  const status = arrivalStatus(session, substituteFor, now);
   const values = { status, checked_in_at: now, reason: '', method: request.method, recorded_by: request.actor.userId, invitation_id: invitationId, needs_review: 1, substitute_for: substituteFor, updated_at: now };
   if (existing) await trx.updateTable('attendances').set(values).where('id', '=', existing.id).execute();
   else await trx.insertInto('attendances').values({ ...values, session_id: session.id, person_id: personId, created_at: now }).execute();
