@@ -91,6 +91,43 @@ describe('cached reads', () => {
       await elsewhere.destroy();
     }
   });
+  it('warms a key with one read, shared by the next get, and leaves a failed read unremembered and unthrown', async () => {
+    const { here, elsewhere } = await twoInstances();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let loads = 0;
+      let failing = false;
+      const settings = cachedReads(here, { tables: ['app_settings'], ttlMs: 60_000, maxEntries: 10 }, async (key: string) => {
+        loads++;
+        if (failing) throw new Error('read failed');
+        return (await here.selectFrom('app_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+      });
+      await here.insertInto('app_settings').values({ key: 'k', value: 'one', updated_at: new Date().toISOString() }).execute();
+      settings.warm('k');
+      expect(loads).toBe(1);
+      expect(await settings.get('k')).toBe('one');
+      // Remembered: warming again reads nothing.
+      settings.warm('k');
+      expect(loads).toBe(1);
+
+      failing = true;
+      settings.warm('other');
+      expect(loads).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      // The failure was not kept: the next get reads again.
+      failing = false;
+      expect(await settings.get('other')).toBeUndefined();
+      expect(loads).toBe(3);
+      settings.close();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await here.destroy();
+      await elsewhere.destroy();
+    }
+  });
 });
 
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {

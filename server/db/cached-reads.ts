@@ -9,6 +9,8 @@ import type { DB } from './types.ts';
 
 export interface CachedReads<K, V> {
   get(key: K): Promise<V>;
+  /** Starts reading `key` unless it is remembered: nothing to await, nothing allocated when it is (a hot path's hint). */
+  warm(key: K): void;
   /** Stops listening to table changes (the app is closing). */
   close(): void;
 }
@@ -30,14 +32,20 @@ export interface CachedReadsOptions {
 /** Memoizes `load(key)` for up to `ttlMs`; without a change feed for `db` (not opened by openDatabase) it never caches. */
 export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: CachedReadsOptions, load: (key: K) => Promise<V>): CachedReads<K, V> {
   const changes = tableChangesOf(db);
-  if (!changes) return { get: load, close: () => undefined };
+  // Nothing is remembered without a change feed, so there is nothing to warm either.
+  if (!changes) return { get: load, warm: () => undefined, close: () => undefined };
   const entries = new Map<K, Entry<V>>();
   const watched = new Set<string>(options.tables as readonly string[]);
   const staleMs = options.staleMs ?? 0;
   const unsubscribe = changes.subscribe((tables) => {
     if (tables === null || [...tables].some((table) => watched.has(table))) entries.clear();
   });
-  return {
+  const memo: CachedReads<K, V> = {
+    warm(key) {
+      const hit = entries.get(key);
+      // A failed read is handled where it is stored (below): nobody has to await this one.
+      if (!hit || hit.expiresAt <= Date.now()) void memo.get(key);
+    },
     get(key) {
       const now = Date.now();
       const hit = entries.get(key);
@@ -72,6 +80,7 @@ export function cachedReads<K, V>(db: Kysely<DB> | Transaction<DB>, options: Cac
       entries.clear();
     },
   };
+  return memo;
 }
 
 /**

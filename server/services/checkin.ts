@@ -88,8 +88,8 @@ async function findScannedCode(db: Kysely<DB>, sessionId: number, parsed: { toke
 
 /** Starts reading what a scan of this session needs (its row and its roster), if they are not remembered. */
 export function warmUpCheckin(db: Kysely<DB>, sessionId: number): void {
-  findSessionForCheckin(db, sessionId).catch(() => undefined);
-  sessionRoster(db, sessionId).catch(() => undefined);
+  checkinSessions(db).warm(sessionId);
+  rosters(db).warm(sessionId);
 }
 
 /** Records one check-in attempt and returns what the scanner, the phone or the desk should show. */
@@ -99,7 +99,7 @@ export async function checkIn(db: Kysely<DB>, request: CheckinRequest): Promise<
   // check-ins (and answers a repeated nonce with its first answer) in one transaction each.
   // A scanned code is looked up in the session's roster: read alongside the session's row, not after it, when
   // neither is remembered yet (the first scans of a rush).
-  if (request.code !== undefined) sessionRoster(db, request.sessionId).catch(() => undefined);
+  if (request.code !== undefined) rosters(db).warm(request.sessionId);
   const session = await findSessionForCheckin(db, request.sessionId);
   if (!session) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
   const resolved = await resolve(db, session, request);
