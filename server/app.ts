@@ -104,7 +104,7 @@ export async function registerApp(app: FastifyInstance, config: Config): Promise
   // cross-site request, unlike a cookie, so a forged cross-site request cannot carry it: such a request is
   // immune to CSRF without a token.
   app.addHook('preValidation', async (request, reply) => {
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && request.routeOptions.config.csrf !== false && !request.viaDoorPass) {
+    if (!request.viaDoorPass && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) && request.routeOptions.config.csrf !== false) {
       await new Promise<void>((resolve, reject) => {
         app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve()));
       });

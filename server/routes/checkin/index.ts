@@ -53,7 +53,7 @@ export default async function checkinRoutes(app: FastifyInstance) {
   app.addHook('preHandler', async (request) => {
     const user = request.user;
     // A door pass was checked against the staff assignment when it was read (server/services/door-pass.ts).
-    if (!user || request.routeOptions.config.access === 'public' || request.viaDoorPass) return;
+    if (!user || request.viaDoorPass || request.routeOptions.config.access === 'public') return;
     const params = request.params as { id?: number };
     let sessionId = Number(params.id);
     if (request.routeOptions.url?.startsWith('/attendances/')) {
