@@ -52,7 +52,7 @@ type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error
 function headersOf(middleware: HelmetMiddleware): Readonly<Record<string, string>> {
   const headers = new Map<string, string>();
   const recorder = {
-    // Lower case, as Node keys them: each response's setHeader then makes no lower-cased copy of the name.
+    // Lower case, as Fastify and Node key them: no response makes a lower-cased copy of a name.
     setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name.toLowerCase(), String(value)),
     removeHeader: (name: string) => headers.delete(name.toLowerCase()),
   };
