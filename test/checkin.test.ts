@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLI_ACTOR } from '../server/services/audit.ts';
-import { checkIn } from '../server/services/checkin.ts';
+import { checkIn, checkinWindowNotice } from '../server/services/checkin.ts';
 import { waitingCheckins, writingCheckins } from '../server/services/checkin-recorder.ts';
 import { isoToVnParts } from '../server/services/clock.ts';
 import { revokeInvitationCode } from '../server/services/letters.ts';
@@ -204,6 +204,53 @@ describe('check-in', () => {
     expect((await scan(late.sessionId, { code: late.codeOf(late.people[1]!).token })).json()).toMatchObject({ result: 'refused', reason: 'closed' });
     const twice = await staff.submit(`/sessions/${late.sessionId}/desk`, `/sessions/${late.sessionId}/close`, {});
     expect(twice.statusCode).toBe(409);
+  });
+
+  it('says when check-in opens, or why it is over, in words that stay true on a page left open', () => {
+    const session = { starts_at: '2022-05-12T00:30:00.000Z', ends_at: '2022-05-12T04:00:00.000Z', checkin_opens_minutes: 30, status: 'planned' as const };
+    const at = (iso: string) => Date.parse(iso);
+    expect(checkinWindowNotice(session, at('2022-05-11T23:30:00.000Z'))).toBe('Điểm danh mở lúc 07:00, 30 phút trước giờ bắt đầu.');
+    expect(checkinWindowNotice(session, at('2022-05-11T05:00:00.000Z'))).toBe('Điểm danh mở lúc 07:00 ngày 12/05/2022, 30 phút trước giờ bắt đầu.');
+    expect(checkinWindowNotice(session, at('2022-05-12T00:00:00.000Z'))).toBeNull();
+    expect(checkinWindowNotice(session, at('2022-05-12T04:00:00.000Z'))).toBeNull();
+    expect(checkinWindowNotice(session, at('2022-05-12T05:00:00.000Z'))).toBe('Đã hết giờ điểm danh: buổi tập huấn kết thúc lúc 11:00.');
+    expect(checkinWindowNotice(session, at('2022-05-13T02:00:00.000Z'))).toBe('Đã hết giờ điểm danh: buổi tập huấn kết thúc lúc 11:00 ngày 12/05/2022.');
+    expect(checkinWindowNotice({ ...session, status: 'closed' }, at('2022-05-12T01:00:00.000Z'))).toBe('Điểm danh của buổi này đã kết thúc.');
+    expect(checkinWindowNotice({ ...session, status: 'cancelled' }, at('2022-05-11T23:30:00.000Z'))).toBe('Buổi tập huấn đã bị hủy: không điểm danh.');
+  });
+
+  it('shows the window on the door, the desk and the projector, and the projector hides its code while check-in is not open', async () => {
+    const early = await liveSession(t, { minutesAgo: -120 });
+    const opensAt = isoToVnParts(new Date(Date.now() + 90 * 60_000).toISOString()).time;
+    for (const page of ['door', 'desk']) {
+      expect((await staff.get(`/sessions/${early.sessionId}/${page}`)).body).toMatch(/Điểm danh mở lúc \d{2}:\d{2}(?: ngày [\d/]+)?, 30 phút trước giờ bắt đầu\./);
+    }
+    const refused = (await scan(early.sessionId, { code: early.codeOf(early.people[0]!).token })).json();
+    expect(refused).toMatchObject({ result: 'refused', reason: 'not-open', person: { name: 'Nguyễn Văn An' } });
+    expect(refused.message).toMatch(/^Chưa đến giờ điểm danh: mở lúc \d{2}:\d{2}/);
+    // Within the minute either side of the computed opening (the test may cross a minute boundary).
+    expect([opensAt, isoToVnParts(new Date(Date.now() + 89 * 60_000).toISOString()).time]).toContain(/mở lúc (\d{2}:\d{2})/.exec(refused.message)![1]);
+    const projector = await staff.get(`/sessions/${early.sessionId}/room`);
+    expect(projector.body).toContain('id="room-code" hidden');
+    expect(projector.body).toMatch(/<p class="room-notice" id="room-notice">Điểm danh mở lúc/);
+    expect((await staff.get(`/sessions/${early.sessionId}/room/code.json`, { accept: 'application/json' })).json().notice).toMatch(/^Điểm danh mở lúc/);
+
+    const live = await liveSession(t);
+    for (const page of ['door', 'desk']) expect((await staff.get(`/sessions/${live.sessionId}/${page}`)).body).not.toContain('notice-warning');
+    const open = await staff.get(`/sessions/${live.sessionId}/room`);
+    expect(open.body).toContain('<div id="room-code">');
+    expect(open.body).toContain('id="room-notice" hidden');
+    const code = (await staff.get(`/sessions/${live.sessionId}/room/code.json`, { accept: 'application/json' })).json() as { url: string; notice: string | null };
+    expect(code.notice).toBeNull();
+
+    // Closed by staff: every page says so, and a phone holding the room link is told the same.
+    await staff.submit(`/sessions/${live.sessionId}/desk`, `/sessions/${live.sessionId}/close`, {});
+    expect((await staff.get(`/sessions/${live.sessionId}/door`)).body).toContain('Điểm danh của buổi này đã kết thúc.');
+    expect((await staff.get(`/sessions/${live.sessionId}/room/code.json`, { accept: 'application/json' })).json().notice).toBe('Điểm danh của buổi này đã kết thúc.');
+    const phone = await new Visitor(t.app).get(new URL(code.url).pathname);
+    expect(phone.statusCode).toBe(409);
+    expect(phone.body).toContain('Điểm danh của buổi này đã kết thúc.');
+    expect((await scan(live.sessionId, { code: live.codeOf(live.people[1]!).token })).json()).toMatchObject({ result: 'refused', reason: 'closed', message: 'Điểm danh của buổi này đã kết thúc.' });
   });
 
   it('the desk finds people without diacritics, checks in with one tap, records excused with a reason, and undoes with a reason', async () => {

@@ -28,14 +28,51 @@ async function sessionRow(trx: Transaction<DB>, id: number): Promise<SessionRow>
   return row;
 }
 
+type WindowFields = Pick<SessionRow, 'starts_at' | 'ends_at' | 'checkin_opens_minutes' | 'status'>;
+
 /** Check-in is open from N minutes before the start until the end, unless staff closed or cancelled the session. */
-export function checkinWindow(session: Pick<SessionRow, 'starts_at' | 'ends_at' | 'checkin_opens_minutes' | 'status'>, at = Date.now()) {
+function checkinWindow(session: WindowFields, at = Date.now()) {
   const opens = new Date(session.starts_at).getTime() - session.checkin_opens_minutes * 60_000;
   const ends = new Date(session.ends_at).getTime();
   if (session.status === 'closed' || session.status === 'cancelled') return { open: false, reason: 'closed' as const, opens, ends };
   if (at < opens) return { open: false, reason: 'not-open' as const, opens, ends };
   if (at > ends) return { open: false, reason: 'closed' as const, opens, ends };
   return { open: true as const, opens, ends };
+}
+
+/** "07:00" on the day of `at` (in Vietnam), "07:00 ngày 12/05/2022" on another day. */
+function momentSeenFrom(ms: number, at: number): string {
+  const moment = isoToVnParts(new Date(ms).toISOString());
+  if (moment.date === isoToVnParts(new Date(at).toISOString()).date) return moment.time;
+  return `${moment.time} ngày ${moment.date.split('-').reverse().join('/')}`;
+}
+
+/**
+ * What the door, the desk and the projector say while check-in is not open: when it opens, or why it is over (null
+ * while open). Worded to stay true on a page left open past the moment it names.
+ */
+export function checkinWindowNotice(session: WindowFields, at = Date.now()): string | null {
+  const window = checkinWindow(session, at);
+  if (window.open) return null;
+  if (session.status === 'cancelled') return 'Buổi tập huấn đã bị hủy: không điểm danh.';
+  if (session.status === 'closed') return 'Điểm danh của buổi này đã kết thúc.';
+  if (window.reason === 'not-open') return `Điểm danh mở lúc ${momentSeenFrom(window.opens, at)}, ${session.checkin_opens_minutes} phút trước giờ bắt đầu.`;
+  return `Đã hết giờ điểm danh: buổi tập huấn kết thúc lúc ${momentSeenFrom(window.ends, at)}.`;
+}
+
+/** Why a scan made now is refused by the window, or null while it is open. */
+function windowRefusal(session: WindowFields, at = Date.now()): { reason: 'not-open' | 'closed'; message: string } | null {
+  const window = checkinWindow(session, at);
+  if (window.open) return null;
+  if (window.reason === 'not-open') return { reason: 'not-open', message: `Chưa đến giờ điểm danh: mở lúc ${momentSeenFrom(window.opens, at)}.` };
+  return { reason: 'closed', message: checkinWindowNotice(session, at)! };
+}
+
+/** The notice for the session's pages, from the session's row as the door reads it. */
+export async function checkinNotice(db: Kysely<DB>, sessionId: number): Promise<string | null> {
+  const session = await findSessionForCheckin(db, sessionId);
+  if (!session) throw new NotFoundError('Không tìm thấy buổi tập huấn.');
+  return checkinWindowNotice(session);
 }
 
 /**
@@ -138,13 +175,8 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
       .executeTakeFirst();
     invitationId = invitation?.id ?? null;
   }
-  const window = checkinWindow(session);
-  if (!window.open) {
-    const person = personId ? await personCard(db, personId) : undefined;
-    return window.reason === 'not-open'
-      ? { result: 'refused', reason: 'not-open', message: `Chưa đến giờ điểm danh (mở lúc ${hhmm(new Date(window.opens).toISOString())}).`, person }
-      : { result: 'refused', reason: 'closed', message: 'Đã hết giờ điểm danh của buổi này.', person };
-  }
+  const refusal = windowRefusal(session);
+  if (refusal) return { result: 'refused', ...refusal, person: personId ? await personCard(db, personId) : undefined };
   if (!personId && !request.walkIn) return { result: 'refused', reason: 'unknown', message: 'Không đọc được mã.' };
   return { personId, invitationId };
 }

@@ -7,7 +7,7 @@ import { text, textFields } from '../forms.ts';
 import { hijackReply, limitAttempts } from '../../plugins/security.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import {
-  ATTENDANCE_STATUS_LABELS, checkIn, checkinWindow, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, warmUpCheckin, type CheckinResult,
+  ATTENDANCE_STATUS_LABELS, checkIn, checkinNotice, checkinWindowNotice, closeSession, confirmReview, liveCounts, markExcused, undoAttendance, warmUpCheckin, type CheckinResult,
 } from '../../services/checkin.ts';
 import { isoToVnParts } from '../../services/clock.ts';
 import { findCodeByToken } from '../../services/invitation-codes.ts';
@@ -89,7 +89,8 @@ export default async function checkinRoutes(app: FastifyInstance) {
     // The page's script sends its scans with this pass instead of the cookie and a CSRF token; the session's roster
     // is read now, so the first person at the door does not wait for it.
     warmUpCheckin(app.db, session.id);
-    return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result: null, doorPass: request.issueDoorPass(session.id) });
+    const notice = await checkinNotice(app.db, session.id);
+    return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, notice, result: null, doorPass: request.issueDoorPass(session.id) });
   });
 
   app.post<Id>(
@@ -121,7 +122,7 @@ export default async function checkinRoutes(app: FastifyInstance) {
       }
       const session = await sessionOr404(request.params.id);
       const doorPass = request.viaDoorPass ? undefined : request.issueDoorPass(session.id);
-      return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, result, doorPass });
+      return reply.view('pages/checkin/door', { title: `Quét mã — ${session.roundLabel}`, session, notice: await checkinNotice(app.db, session.id), result, doorPass });
     },
   );
 
@@ -169,7 +170,7 @@ export default async function checkinRoutes(app: FastifyInstance) {
           statusLabel: ATTENDANCE_STATUS_LABELS[r.status] + (r.substitute_for ? ` cho ${r.substitute_for}` : ''),
           at: r.checked_in_at ? isoToVnParts(r.checked_in_at).time : '',
         })),
-        window: checkinWindow(await app.db.selectFrom('sessions').select(['starts_at', 'ends_at', 'checkin_opens_minutes', 'status']).where('id', '=', session.id).executeTakeFirstOrThrow()),
+        notice: await checkinNotice(app.db, session.id),
         canClose: request.user!.roles.includes('organizer') || request.user!.roles.includes('checkin'),
       });
     },
@@ -216,14 +217,17 @@ export default async function checkinRoutes(app: FastifyInstance) {
   app.get<Id>('/sessions/:id/room', { config: { access: RUN_CHECKIN }, schema: { params: IdParams } }, async (request, reply) => {
     const session = await sessionOr404(request.params.id);
     const room = await roomView(session.id);
-    return reply.view('pages/checkin/room', { title: `Mã phòng — ${session.roundLabel}`, session, room, counts: await liveCounts(app.db, session.id), stepSeconds: ROOM_STEP_SECONDS });
+    const notice = await checkinNotice(app.db, session.id);
+    return reply.view('pages/checkin/room', { title: `Mã phòng — ${session.roundLabel}`, session, room, notice, counts: await liveCounts(app.db, session.id), stepSeconds: ROOM_STEP_SECONDS });
   });
 
   app.get<Id>('/sessions/:id/room/code.json', { config: { access: RUN_CHECKIN }, schema: { params: IdParams } }, async (request) => {
     await sessionOr404(request.params.id);
     const room = await roomView(request.params.id);
     const counts = await liveCounts(app.db, request.params.id);
-    return { url: room.url, svg: room.svg, expiresAt: room.expiresAt, attended: counts.attended, invited: counts.invited };
+    // While check-in is not open the projector shows why instead of a code that phones would have refused.
+    const notice = await checkinNotice(app.db, request.params.id);
+    return { url: room.url, svg: room.svg, expiresAt: room.expiresAt, notice, attended: counts.attended, invited: counts.invited };
   });
 
   async function roomView(sessionId: number) {
@@ -246,10 +250,8 @@ export default async function checkinRoutes(app: FastifyInstance) {
       if (!isValidRoomCode(secret, id, code)) {
         return reply.code(410).view('pages/checkin/room-phone', { title: 'Điểm danh', state: 'invalid', message: 'Mã phòng đã hết hạn. Hãy quét lại mã QR đang chiếu trên màn hình.' });
       }
-      const window = checkinWindow(session);
-      if (!window.open) {
-        return reply.code(409).view('pages/checkin/room-phone', { title: 'Điểm danh', state: 'invalid', message: window.reason === 'not-open' ? 'Chưa đến giờ điểm danh.' : 'Đã hết giờ điểm danh của buổi này.' });
-      }
+      const notice = checkinWindowNotice(session);
+      if (notice) return reply.code(409).view('pages/checkin/room-phone', { title: 'Điểm danh', state: 'invalid', message: notice });
       return reply.view('pages/checkin/room-phone', { ...(await roomForm(request, id, issueRoomPass(secret, id), {})), csrfToken: reply.generateCsrf() });
     },
   );
