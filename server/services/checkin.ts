@@ -40,11 +40,17 @@ function checkinWindow(session: WindowFields, at = Date.now()) {
   return { open: true as const, opens, ends };
 }
 
+/** "07:00 ngày 12/05/2022", in Vietnam's time. */
+function timeOnDay(iso: string): string {
+  const { date, time } = isoToVnParts(iso);
+  return `${time} ngày ${date.split('-').reverse().join('/')}`;
+}
+
 /** "07:00" on the day of `at` (in Vietnam), "07:00 ngày 12/05/2022" on another day. */
 function momentSeenFrom(ms: number, at: number): string {
-  const moment = isoToVnParts(new Date(ms).toISOString());
-  if (moment.date === isoToVnParts(new Date(at).toISOString()).date) return moment.time;
-  return `${moment.time} ngày ${moment.date.split('-').reverse().join('/')}`;
+  const iso = new Date(ms).toISOString();
+  const moment = isoToVnParts(iso);
+  return moment.date === isoToVnParts(new Date(at).toISOString()).date ? moment.time : timeOnDay(iso);
 }
 
 /**
@@ -156,7 +162,7 @@ async function resolve(db: Kysely<DB>, session: SessionRow, request: CheckinRequ
     if (code.status === 'revoked') return { result: 'refused', reason: 'revoked', message: 'Mã giấy mời đã bị thu hồi.', person };
     if (code.sessionId !== session.id) {
       const other = await db.selectFrom('sessions').select(['starts_at']).where('id', '=', code.sessionId).executeTakeFirst();
-      const when = other ? `${hhmm(other.starts_at)} ngày ${isoToVnParts(other.starts_at).date.split('-').reverse().join('/')}` : '';
+      const when = other ? timeOnDay(other.starts_at) : '';
       return { result: 'refused', reason: 'other-session', message: `Giấy mời của buổi khác${when ? ` (${when})` : ''}.`, person };
     }
     if (checkinWindow(session).open) return { personId: code.personId, invitationId: code.invitationId, person };
