@@ -1,16 +1,15 @@
 // Server-rendered pages: Eta templates under views/, with per-request shared data on reply.locals.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import { Eta } from 'eta';
 import fp from 'fastify-plugin';
+import { PROJECT_ROOT } from '../project-root.ts';
 import type { Flash } from './session.ts';
 import type { CurrentUser } from '../services/users.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const VIEWS_DIR = path.join(ROOT, 'views');
-export const ASSETS_DIR = path.join(ROOT, 'assets');
+export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views');
+export const ASSETS_DIR = path.join(PROJECT_ROOT, 'assets');
 
 /** Data every page's layout reads. */
 export interface PageLocals {

@@ -3,11 +3,12 @@
 // The photos are drawings rendered once to JPEG with an EXIF capture time; the video is a four-second test
 // pattern encoded once to WebM. Neither needs any tool at run time.
 import { createReadStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { DB, MaterialKind } from '../db/types.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import { resolveFonts } from '../documents/fonts.ts';
 import type { Actor } from './audit.ts';
 import { checkMaterialMeta, registerMaterial } from './materials.ts';
@@ -15,7 +16,7 @@ import { createNewsLink } from './news-links.ts';
 import type { LocalFileStorage } from './storage.ts';
 import { receiveToFile, type UploadLimits } from './uploads.ts';
 
-const DEMO_DIR = fileURLToPath(new URL('../../assets/demo/', import.meta.url));
+const DEMO_DIR = path.join(PROJECT_ROOT, 'assets', 'demo');
 
 /** Generous limits: the demo's own files are small and trusted. */
 const DEMO_LIMITS: UploadLimits = { document: 50 << 20, plan: 50 << 20, photo: 50 << 20, video: 50 << 20 };
@@ -109,7 +110,7 @@ export async function insertDemoMaterials(db: Kysely<DB>, storage: LocalFileStor
   const round = await db.selectFrom('rounds').select('id').where('plan_id', '=', planId).where('number', '=', 1).executeTakeFirstOrThrow();
   const sessions = await db.selectFrom('sessions').select('id').where('round_id', '=', round.id).orderBy('starts_at').execute();
   const [first, second] = [sessions[0]!.id, (sessions[1] ?? sessions[0]!).id];
-  const asset = (name: string) => () => createReadStream(`${DEMO_DIR}${name}`);
+  const asset = (name: string) => () => createReadStream(path.join(DEMO_DIR, name));
   const files: DemoFile[] = [
     { scope: `plan:${planId}`, kind: 'plan', title: 'Kế hoạch tuyên truyền CCHC và kiểm soát TTHC năm 2022', description: 'Văn bản kế hoạch đã ban hành (bản trích).', filename: 'Kế hoạch tuyên truyền CCHC năm 2022.pdf', open: planPdf },
     { scope: `round:${round.id}`, kind: 'document', title: 'Tài liệu hướng dẫn tập huấn CCHC năm 2022', description: 'Phát cho đại biểu cả hai buổi của đợt 1.', filename: 'Tài liệu hướng dẫn tập huấn CCHC 2022.pdf', open: guidancePdf },
