@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -7,7 +7,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateDown, migrateToLatest } from '../server/db/migrate.ts';
 import { findRolesByUserId, findUserByUsername } from '../server/db/queries/users.ts';
 import { migrations } from '../migrations/index.ts';
-import { runCli, startServer } from './helpers/processes.ts';
+import { ROOT, runCli, startServer } from './helpers/processes.ts';
 
 describe('operations', () => {
   let dataDir: string;
@@ -68,6 +68,24 @@ describe('operations', () => {
     const result = await runCli(['migrate'], { ...env, PORT: 'tam-nghin' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('biến môi trường PORT');
+  });
+
+  it('runs the server as npm start does: compiled, with its V8 flags, pages and assets found from dist/', async () => {
+    const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toMatch(/^npm run --silent build && node (--[\w-]+=\S+ )+dist\/server\/server\.js$/);
+    const server = await startServer(env);
+    try {
+      const commandLine = readFileSync(`/proc/${server.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      expect(commandLine.slice(1)).toEqual(start.split('&& ')[1]!.split(' ').slice(1));
+      const login = await fetch(`${server.baseUrl}/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain('Đăng nhập');
+      const css = await fetch(`${server.baseUrl}/assets/css/app.css`);
+      expect(css.status).toBe(200);
+      expect(await css.text()).toBe(readFileSync(path.join(ROOT, 'assets/css/app.css'), 'utf8'));
+    } finally {
+      await server.stop('SIGTERM');
+    }
   });
 
   it('prints the setup link, backs up consistently while serving, and stops cleanly on SIGTERM', async () => {

@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildServer } from '../helpers/processes.ts';
 
 /** What every benchmark reports: its measure, the baseline measured in the same run, and the target. */
 export interface BenchResult {
@@ -34,6 +35,8 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+// The benchmarks that start the real server run the compiled one, as `npm start` does.
+buildServer();
 let allMet = true;
 for (const bench of selected) {
   const result = await bench.run();

@@ -1,11 +1,30 @@
 // Runs the real server and CLI as child processes, the way an operator does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// Node itself with tsx's loader: one process, so a signal reaches the server (the tsx wrapper would not pass SIGKILL on).
+// Node itself with tsx's loader: one process, so a signal reaches the command (the tsx wrapper would not pass SIGKILL on).
 const NODE_ARGS = ['--import', 'tsx'];
+
+/**
+ * The server's arguments to node, taken from the last step of `npm start` (`node <flags> dist/server/server.js`), so
+ * tests and benchmarks run the server exactly as an operator does: compiled, with the same V8 flags.
+ */
+const SERVER_ARGS = serverArgs(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start);
+
+function serverArgs(start: string): string[] {
+  const [command, ...args] = start.split('&&').at(-1)!.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start should end by running node, not: ${start}`);
+  return args;
+}
+
+/** Compiles server/ and migrations/ into dist/ (`npm run build`), which the server started here runs. */
+export function buildServer(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 2, 2] }); // messages to stderr: a benchmark's stdout carries only its JSON
+}
 
 export interface Finished {
   code: number | null;
@@ -47,10 +66,10 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `server/server.ts` and resolves once /healthz answers ok. */
+/** Starts the compiled server as `npm start` does (see {@link buildServer}) and resolves once /healthz answers ok. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...NODE_ARGS, 'server/server.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
   });
