@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { combine, keepAliveAgent, loginOverHttp, runLoad, type LoadResult } from '../helpers/load.ts';
-import { freePort, startServer, type RunningServer } from '../helpers/processes.ts';
+import { freePort, SERVER_NODE_FLAGS, startServer, type RunningServer } from '../helpers/processes.ts';
 import { seedCheckin } from '../helpers/seed.ts';
 import type { Bench, BenchResult } from './run.ts';
 
@@ -64,7 +64,8 @@ async function bareServer(port: number): Promise<void> {
 
 async function startBare(): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Under the real server's V8 flags (npm start's), so the two differ only in what they do per request.
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', here, CHILD_FLAG, String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {

@@ -14,6 +14,8 @@ const NODE_ARGS = ['--import', 'tsx'];
  * tests and benchmarks run the server exactly as an operator does: compiled, with the same V8 flags.
  */
 const SERVER_ARGS = serverArgs(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start);
+/** Node's flags in that line (V8's), for a baseline process that should run under the same ones. */
+export const SERVER_NODE_FLAGS = SERVER_ARGS.filter((arg) => arg.startsWith('--'));
 
 function serverArgs(start: string): string[] {
   const [command, ...args] = start.split('&&').at(-1)!.trim().split(/\s+/);
@@ -23,7 +25,8 @@ function serverArgs(start: string): string[] {
 
 /** Compiles server/ and migrations/ into dist/ (`npm run build`), which the server started here runs. */
 export function buildServer(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 2, 2] }); // messages to stderr: a benchmark's stdout carries only its JSON
+  // tsc's messages go to stderr: a benchmark's stdout carries only its JSON.
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 }
 
 export interface Finished {
