@@ -7,7 +7,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrateDown, migrateToLatest } from '../server/db/migrate.ts';
 import { findRolesByUserId, findUserByUsername } from '../server/db/queries/users.ts';
 import { migrations } from '../migrations/index.ts';
-import { ROOT, runCli, startServer } from './helpers/processes.ts';
+import { ROOT, runCli, SERVER_ARGS, startServer } from './helpers/processes.ts';
 
 describe('operations', () => {
   let dataDir: string;
@@ -76,7 +76,8 @@ describe('operations', () => {
     const server = await startServer(env);
     try {
       const commandLine = readFileSync(`/proc/${server.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      expect(commandLine.slice(1)).toEqual(start.split('&& ')[1]!.split(' ').slice(1));
+      expect(commandLine.slice(1)).toEqual(SERVER_ARGS);
+      expect(start.endsWith(`node ${SERVER_ARGS.join(' ')}`)).toBe(true);
       const login = await fetch(`${server.baseUrl}/login`);
       expect(login.status).toBe(200);
       expect(await login.text()).toContain('Đăng nhập');
